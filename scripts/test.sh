@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test in Edge.sln. Installs the real peers the tests need (Mosquitto, its clients, kcat)
+# when they are missing, so a fresh Debian machine with the .NET 10 SDK needs nothing else.
+# Usage: scripts/test.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || packages+=(mosquitto)
+command -v mosquitto_pub >/dev/null 2>&1 || packages+=(mosquitto-clients)
+command -v kcat >/dev/null 2>&1 || packages+=(kcat)
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "test.sh: installing Debian packages: ${packages[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" </dev/null
+fi
+# Debian's mosquitto package enables a system broker on 1883; tests start their own on free ports.
+
+results="$(mktemp -d)"
+log="$results/test.log"
+set +e
+dotnet test Edge.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for people and CI: totals across every test project.
+awk '
+  /(Passed|Failed)!  - Failed:/ {
+    gsub(",", ""); for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
+    }
+  }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
