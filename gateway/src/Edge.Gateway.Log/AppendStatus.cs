@@ -1,0 +1,14 @@
+namespace Edge.Gateway.Log;
+
+/// <summary>Outcome of an append to an <see cref="IDurableLog"/>.</summary>
+public enum AppendStatus
+{
+    /// <summary>The record was assigned an offset (and, for the awaited append, is durable).</summary>
+    Appended,
+
+    /// <summary>The byte cap was reached (<see cref="DurableLogOptions.MaxBytes"/>); nothing was written.</summary>
+    Full,
+
+    /// <summary>The payload is larger than <see cref="DurableLogOptions.MaxRecordBytes"/>; nothing was written.</summary>
+    TooLarge,
+}

@@ -1,0 +1,235 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Gateway.Log.Internal;
+
+/// <summary>
+/// The durable log: appenders frame records into the filling <see cref="CommitBatch"/> under one lock (offset
+/// order = file order); one writer thread swaps batches, writes and fsyncs, then completes every waiter at once.
+/// Split by concern: appends and stats here, the writer, recovery and retention in the other partial files.
+/// </summary>
+internal sealed partial class DurableLogCore : IDurableLog
+{
+    private readonly object _sync = new();
+    private readonly DurableLogOptions _options;
+    private readonly string _directory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly List<Segment> _segments; // Oldest first; the last is the segment being written.
+    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
+    private readonly TaskCompletionSource _writerExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Thread _writer;
+    private CommitBatch _filling = new();
+    private TaskCompletionSource _durableSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextOffset;
+    private long _durableOffset;
+    private long _checkpoint;
+    private long _retainedBytes;
+    private Exception? _fatal;
+    private bool _disposed;
+    private bool _writerWaiting;
+    private long _cachedOldestOffset = -1;
+    private long? _cachedOldestTimestamp;
+
+    private DurableLogCore(DurableLogOptions options, ILogger logger, TimeProvider time, List<Segment> segments, long nextOffset, long checkpoint)
+    {
+        _options = options;
+        _directory = Path.GetFullPath(options.Directory);
+        _logger = logger;
+        _time = time;
+        _segments = segments;
+        _nextOffset = nextOffset;
+        _durableOffset = nextOffset;
+        _checkpoint = checkpoint;
+        foreach (Segment segment in segments)
+        {
+            _retainedBytes += segment.Bytes;
+        }
+
+        _writer = new Thread(WriterLoop) { IsBackground = true, Name = "edge-log-writer" };
+    }
+
+    public long CheckpointOffset => Volatile.Read(ref _checkpoint);
+
+    public long NextOffset
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _nextOffset;
+            }
+        }
+    }
+
+    /// <summary>Completed (and replaced) after every group commit; readers await it instead of polling.</summary>
+    internal Task DurableSignal
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _durableSignal.Task;
+            }
+        }
+    }
+
+    public ValueTask<AppendResult> AppendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        AppendResult result = Enqueue(payload.Span, out Task? durable);
+        return durable is null ? new ValueTask<AppendResult>(result) : WaitDurableAsync(result, durable, cancellationToken);
+    }
+
+    public AppendResult Append(ReadOnlyMemory<byte> payload) => Enqueue(payload.Span, out _);
+
+    public ILogReader OpenReader(long fromOffset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromOffset);
+        ThrowIfDisposed();
+        return new LogReader(this, fromOffset);
+    }
+
+    public LogStats GetStats()
+    {
+        long next, durable, first, retained, checkpoint;
+        int segments;
+        lock (_sync)
+        {
+            next = _nextOffset;
+            durable = _durableOffset;
+            first = _segments[0].BaseOffset;
+            retained = _retainedBytes;
+            segments = _segments.Count;
+            checkpoint = Volatile.Read(ref _checkpoint);
+        }
+
+        long oldest = Math.Max(checkpoint, first);
+        return new LogStats(
+            next, checkpoint, durable, first, retained, segments, Math.Max(0, next - oldest), OldestTimestamp(oldest, durable),
+            Interlocked.Read(ref _bytesWritten), Interlocked.Read(ref _fsyncs), Interlocked.Read(ref _groupCommits),
+            _tornTailRecordsCut, _tornTailBytesCut, Interlocked.Read(ref _corruptRecordsSkipped), Interlocked.Read(ref _droppedSegments),
+            Interlocked.Read(ref _droppedRecords), Interlocked.Read(ref _rejectedFull), Interlocked.Read(ref _segmentsDeleted));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Monitor.PulseAll(_sync);
+        }
+
+        await _writerExited.Task;
+        TaskCompletionSource signal;
+        lock (_sync)
+        {
+            signal = _durableSignal;
+        }
+
+        signal.TrySetResult(); // Wakes waiting readers, which then see the log disposed.
+        _checkpointGate.Dispose();
+    }
+
+    internal void ThrowIfDisposed()
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<AppendResult> WaitDurableAsync(AppendResult result, Task durable, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            await durable.WaitAsync(cancellationToken);
+        }
+        else
+        {
+            await durable;
+        }
+
+        return result;
+    }
+
+    private AppendResult Enqueue(ReadOnlySpan<byte> payload, out Task? durable)
+    {
+        durable = null;
+        if (payload.Length > _options.MaxRecordBytes)
+        {
+            return AppendResult.TooLarge;
+        }
+
+        int frameSize = RecordFormat.FrameSize(payload.Length);
+        long timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_fatal is not null)
+            {
+                throw new IOException("The durable log failed to write or fsync; it accepts no appends until reopened.", _fatal);
+            }
+
+            if (_retainedBytes + frameSize > _options.MaxBytes && !TryMakeRoom(frameSize))
+            {
+                Interlocked.Increment(ref _rejectedFull);
+                return AppendResult.Full;
+            }
+
+            Segment tail = _segments[^1];
+            long offset = _nextOffset;
+            if (tail.Bytes > 0 && tail.Bytes + frameSize > _options.SegmentBytes)
+            {
+                tail = new Segment(_directory, offset, 0) { EndOffset = offset };
+                _segments.Add(tail);
+            }
+
+            RecordFormat.Write(_filling.Reserve(frameSize, tail), offset, timestamp, payload);
+            tail.Bytes += frameSize;
+            tail.EndOffset = offset + 1;
+            _retainedBytes += frameSize;
+            _nextOffset = offset + 1;
+            _filling.EndOffset = offset + 1;
+            durable = _filling.Completion.Task;
+            if (_writerWaiting)
+            {
+                Monitor.Pulse(_sync);
+            }
+
+            return new AppendResult(AppendStatus.Appended, offset);
+        }
+    }
+
+    private long? OldestTimestamp(long oldest, long durable)
+    {
+        if (oldest >= durable)
+        {
+            return null;
+        }
+
+        lock (_sync)
+        {
+            if (_cachedOldestOffset == oldest)
+            {
+                return _cachedOldestTimestamp;
+            }
+        }
+
+        using var reader = new LogReader(this, oldest);
+        long? timestamp = reader.TryRead(out LogRecord record) ? record.TimestampMs : null;
+        lock (_sync)
+        {
+            _cachedOldestOffset = oldest;
+            _cachedOldestTimestamp = timestamp;
+        }
+
+        return timestamp;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Edge.Gateway.Log;
+
+/// <summary>A snapshot of a durable log's state and counters (counters start at 0 on each open).</summary>
+/// <param name="NextOffset">Offset the next append will get.</param>
+/// <param name="CheckpointOffset">All records below this offset are acknowledged.</param>
+/// <param name="DurableOffset">All appended records below this offset are fsynced (readers see up to here).</param>
+/// <param name="FirstRetainedOffset">Offset of the first record still on disk (base of the oldest segment).</param>
+/// <param name="RetainedBytes">Bytes in retained segment files, including appends not yet fsynced.</param>
+/// <param name="Segments">Number of retained segment files.</param>
+/// <param name="UnacknowledgedRecords">Retained records at or above the checkpoint.</param>
+/// <param name="OldestUnacknowledgedTimestampMs">Unix ms timestamp of the oldest unacknowledged durable record, or null if none.</param>
+/// <param name="BytesWritten">Bytes written to flash (segments and checkpoint files): a flash-wear measure.</param>
+/// <param name="Fsyncs">fsync/fdatasync calls on files and directories: a flash-wear and latency measure.</param>
+/// <param name="GroupCommits">Group commits (one write and one fsync shared by all records pending at that moment).</param>
+/// <param name="TornTailRecordsCut">Records cut from a torn or corrupt tail during recovery.</param>
+/// <param name="TornTailBytesCut">Bytes cut from the tail during recovery.</param>
+/// <param name="CorruptRecordsSkipped">Records skipped because their checksum or framing was invalid.</param>
+/// <param name="DroppedSegments">Segments with unacknowledged records dropped by <see cref="LogFullPolicy.DropOldest"/>.</param>
+/// <param name="DroppedRecords">Unacknowledged records in those dropped segments.</param>
+/// <param name="RejectedFull">Appends that returned <see cref="AppendStatus.Full"/>.</param>
+/// <param name="SegmentsDeleted">Fully acknowledged segments deleted after a checkpoint.</param>
+public sealed record LogStats(
+    long NextOffset,
+    long CheckpointOffset,
+    long DurableOffset,
+    long FirstRetainedOffset,
+    long RetainedBytes,
+    int Segments,
+    long UnacknowledgedRecords,
+    long? OldestUnacknowledgedTimestampMs,
+    long BytesWritten,
+    long Fsyncs,
+    long GroupCommits,
+    long TornTailRecordsCut,
+    long TornTailBytesCut,
+    long CorruptRecordsSkipped,
+    long DroppedSegments,
+    long DroppedRecords,
+    long RejectedFull,
+    long SegmentsDeleted);
