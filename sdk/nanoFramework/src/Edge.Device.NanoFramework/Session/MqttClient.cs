@@ -1,0 +1,333 @@
+using System;
+using System.Threading;
+
+namespace Edge.Device.NanoFramework;
+
+/// <summary>
+/// MQTT 3.1.1 client for devices: QoS 0/1 publish, subscribe, keep-alive, automatic reconnect with
+/// exponential backoff and full jitter, and a bounded RAM queue (optionally overflowing to flash) that keeps
+/// every QoS 1 message until the server's PUBACK and re-sends unacknowledged ones with DUP after a
+/// reconnect [MQTT-4.4.0-1]. The steady-state publish path allocates nothing.
+/// </summary>
+/// <remarks>
+/// Threads: <see cref="Start"/> creates one background thread that connects, receives, sends keep-alives
+/// and reconnects. <see cref="Publish"/>, <see cref="Subscribe"/> and the counters may be called from any
+/// thread; calls are serialized by an internal lock and never block on the network longer than one socket
+/// write. Handlers run on the background thread and may call <see cref="Publish"/>.
+/// </remarks>
+public sealed partial class MqttClient : IDisposable
+{
+    private const int MaxSubscriptions = 8;
+
+    private readonly object _sync = new object();
+    private readonly IMqttChannel _channel;
+    private readonly IDeviceClock _clock;
+    private readonly ReconnectBackoff _backoff;
+    private readonly MessageQueue _queue;
+    private readonly IPersistentQueue? _persistent;
+    private readonly byte[] _sendBuffer;
+    private readonly byte[] _receiveBuffer;
+    private readonly byte[] _controlBuffer = new byte[4];
+    private readonly byte[]? _flashBuffer;
+    private readonly string[] _subscriptions = new string[MaxSubscriptions];
+    private readonly MqttQos[] _subscriptionQos = new MqttQos[MaxSubscriptions];
+    private readonly string _clientId;
+    private readonly string? _userName;
+    private readonly string? _password;
+    private readonly bool _cleanSession;
+    private readonly int _keepAliveSeconds;
+    private readonly int _responseTimeout;
+    private readonly string? _willTopic;
+    private readonly byte[]? _willMessage;
+    private readonly MqttQos _willQos;
+    private readonly bool _willRetain;
+    private readonly QueueFullPolicy _policy;
+    private readonly int _maxInFlight;
+    private readonly int _pollMilliseconds;
+    private Thread? _thread;
+    private bool _connected;
+    private bool _stopping;
+    private int _subscriptionCount;
+    private int _nextPacketId = 1;
+    private long _droppedMessages;
+    private long _spilledMessages;
+    private long _acknowledgedMessages;
+    private long _resentMessages;
+    private int _connectCount;
+    private int _lastConnectReturnCode = -1;
+
+    /// <summary>Creates a client; nothing happens on the network until <see cref="Start"/>.</summary>
+    /// <param name="channel">The transport, e.g. <see cref="TcpChannel"/>.</param>
+    /// <param name="options">Configuration; its values are copied.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    public MqttClient(IMqttChannel channel, MqttClientOptions options)
+    {
+        if (channel == null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        if (options == null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        Check(options.ClientId != null && options.ClientId.Length > 0 && options.ClientId.Length <= 65_535, "ClientId must be 1 to 65,535 characters");
+        Check(options.KeepAliveSeconds >= 0 && options.KeepAliveSeconds <= 65_535, "KeepAliveSeconds must be 0 to 65,535 [MQTT-3.1.2.10]");
+        Check(options.ResponseTimeoutMilliseconds > 0, "ResponseTimeoutMilliseconds must be positive");
+        Check(options.ReconnectBaseDelayMilliseconds >= 0 && options.ReconnectMaxDelayMilliseconds >= options.ReconnectBaseDelayMilliseconds, "ReconnectMaxDelayMilliseconds must be at least ReconnectBaseDelayMilliseconds");
+        Check(options.MaxInFlight >= 1 && options.MaxInFlight <= 1_000, "MaxInFlight must be 1 to 1,000");
+        Check(options.MaxPacketBytes >= 64, "MaxPacketBytes must be at least 64");
+        Check(options.QueueBytes >= 64, "QueueBytes must be at least 64");
+        Check(options.PollMilliseconds > 0, "PollMilliseconds must be positive");
+        Check(options.WillTopic == null || options.WillQos == MqttQos.AtMostOnce || options.WillQos == MqttQos.AtLeastOnce, "WillQos must be 0 or 1");
+        _channel = channel;
+        _clientId = options.ClientId!;
+        _userName = options.UserName;
+        _password = options.Password;
+        _cleanSession = options.CleanSession;
+        _keepAliveSeconds = options.KeepAliveSeconds;
+        _responseTimeout = options.ResponseTimeoutMilliseconds;
+        _willTopic = options.WillTopic;
+        _willMessage = options.WillMessage;
+        _willQos = options.WillQos;
+        _willRetain = options.WillRetain;
+        _policy = options.QueueFullPolicy;
+        _maxInFlight = options.MaxInFlight;
+        _pollMilliseconds = options.PollMilliseconds;
+        _persistent = options.PersistentQueue;
+        _clock = options.Clock ?? new SystemDeviceClock();
+        _backoff = new ReconnectBackoff(options.ReconnectBaseDelayMilliseconds, options.ReconnectMaxDelayMilliseconds, options.Random ?? new Random());
+        _queue = new MessageQueue(options.QueueBytes);
+        var connectSize = MqttPacketWriter.ConnectSize(_clientId, _willTopic, _willMessage, _userName, _password);
+        _sendBuffer = new byte[connectSize > options.MaxPacketBytes ? connectSize : options.MaxPacketBytes];
+        _receiveBuffer = new byte[options.MaxPacketBytes];
+        if (_persistent != null)
+        {
+            _flashBuffer = new byte[options.MaxPacketBytes];
+        }
+    }
+
+    /// <summary>Raised on the receive thread for every application message from a subscription.</summary>
+    public event MqttMessageHandler? MessageReceived;
+
+    /// <summary>Raised on the receive thread when the connection comes up or goes down.</summary>
+    public event MqttConnectionHandler? ConnectionChanged;
+
+    /// <summary>True between an accepted CONNACK and the loss of the link.</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _connected;
+            }
+        }
+    }
+
+    /// <summary>QoS 1 messages in the RAM queue (sent or not) awaiting PUBACK.</summary>
+    public int QueuedMessages
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _queue.Count + (_persistent == null ? 0 : _persistent.Count);
+            }
+        }
+    }
+
+    /// <summary>Messages discarded: by the queue policy, too large for the queue, full flash, or QoS 0 while offline.</summary>
+    public long DroppedMessages => ReadCounter(ref _droppedMessages);
+
+    /// <summary>Messages moved from the full RAM queue to the <see cref="IPersistentQueue"/>.</summary>
+    public long SpilledMessages => ReadCounter(ref _spilledMessages);
+
+    /// <summary>QoS 1 messages acknowledged by the server (PUBACK).</summary>
+    public long AcknowledgedMessages => ReadCounter(ref _acknowledgedMessages);
+
+    /// <summary>QoS 1 messages re-sent with the DUP flag after a reconnect [MQTT-3.3.1-1].</summary>
+    public long ResentMessages => ReadCounter(ref _resentMessages);
+
+    /// <summary>Successful connections so far (1 after the first CONNACK; more after reconnects).</summary>
+    public int ConnectCount => _connectCount;
+
+    /// <summary>Return code of the last CONNACK (0 accepted, 1 to 5 refused [MQTT-3.2.2.3]), or -1 before any.</summary>
+    public int LastConnectReturnCode => _lastConnectReturnCode;
+
+    /// <summary>Starts the background thread that connects and keeps the client connected.</summary>
+    /// <exception cref="InvalidOperationException">Already started.</exception>
+    public void Start()
+    {
+        if (_thread != null)
+        {
+            throw new InvalidOperationException("already started");
+        }
+
+        _thread = new Thread(Run);
+        _thread.Start();
+    }
+
+    /// <summary>
+    /// Sends DISCONNECT (so the server discards the last will [MQTT-3.14.4-3]), closes the channel and stops
+    /// the background thread. Queued messages stay in RAM; <see cref="Start"/> is not supported again.
+    /// </summary>
+    public void Stop()
+    {
+        lock (_sync)
+        {
+            _stopping = true;
+            if (_connected)
+            {
+                var n = MqttPacketWriter.WriteDisconnect(_controlBuffer, 0);
+                WriteLocked(_controlBuffer, 0, n);
+            }
+
+            _connected = false;
+            _channel.Close();
+        }
+
+        var thread = _thread;
+        if (thread != null && thread != Thread.CurrentThread)
+        {
+            thread.Join();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Stop();
+
+    /// <summary>
+    /// Publishes a message. QoS 1 messages are copied into the queue (even while offline) and sent in order
+    /// when the link allows; they leave the queue only on PUBACK or by the <see cref="QueueFullPolicy"/>.
+    /// QoS 0 messages are sent only while connected. Never throws for network errors and never allocates.
+    /// </summary>
+    /// <param name="topic">Topic name without wildcards [MQTT-3.3.2-2].</param>
+    /// <param name="payload">Buffer holding the payload; copied before the call returns.</param>
+    /// <param name="offset">Start of the payload in <paramref name="payload"/>.</param>
+    /// <param name="count">Payload length in bytes.</param>
+    /// <param name="qos">Quality of service.</param>
+    /// <returns>True when queued (QoS 1) or written (QoS 0); false when dropped (see <see cref="DroppedMessages"/>).</returns>
+    /// <exception cref="ArgumentNullException">topic or payload is null.</exception>
+    /// <exception cref="ArgumentException">The topic is empty or has wildcards, or the range is outside the payload.</exception>
+    public bool Publish(string topic, byte[] payload, int offset, int count, MqttQos qos)
+    {
+        CheckTopicName(topic);
+        if (payload == null)
+        {
+            throw new ArgumentNullException(nameof(payload));
+        }
+
+        if (offset < 0 || count < 0 || offset > payload.Length - count)
+        {
+            throw new ArgumentException("offset and count are outside the payload");
+        }
+
+        var topicBytes = Utf8.ByteCount(topic);
+        var size = MqttPacketWriter.PublishSize(topicBytes, count, qos);
+        lock (_sync)
+        {
+            if (qos == MqttQos.AtMostOnce)
+            {
+                if (!_connected || size > _sendBuffer.Length)
+                {
+                    _droppedMessages++;
+                    return false;
+                }
+
+                var n = MqttPacketWriter.WritePublish(_sendBuffer, 0, topic, topicBytes, payload, offset, count, qos, false, false, 0);
+                return WriteLocked(_sendBuffer, 0, n);
+            }
+
+            if (!_queue.CanEverFit(size))
+            {
+                _droppedMessages++;
+                return false;
+            }
+
+            int at;
+            while ((at = _queue.TryReserve(size)) < 0)
+            {
+                if (!MakeRoomLocked())
+                {
+                    _droppedMessages++;
+                    return false;
+                }
+            }
+
+            MqttPacketWriter.WritePublish(_queue.Buffer, at, topic, topicBytes, payload, offset, count, qos, false, false, 0);
+            PumpLocked();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Subscribes to a topic filter now (if connected) and again after every reconnect. At most 8 filters.
+    /// The server may grant a lower QoS [MQTT-3.9.3]; QoS 1 is the highest this client accepts.
+    /// </summary>
+    /// <exception cref="ArgumentException">The filter is empty.</exception>
+    /// <exception cref="InvalidOperationException">More than 8 filters.</exception>
+    public void Subscribe(string topicFilter, MqttQos qos)
+    {
+        if (topicFilter == null || topicFilter.Length == 0)
+        {
+            throw new ArgumentException("a topic filter is at least one character [MQTT-4.7.3-1]");
+        }
+
+        lock (_sync)
+        {
+            if (_subscriptionCount == MaxSubscriptions)
+            {
+                throw new InvalidOperationException("at most 8 subscriptions");
+            }
+
+            _subscriptions[_subscriptionCount] = topicFilter;
+            _subscriptionQos[_subscriptionCount] = qos;
+            _subscriptionCount++;
+            if (_connected)
+            {
+                SendSubscribeLocked(_subscriptionCount - 1);
+            }
+        }
+    }
+
+    private long ReadCounter(ref long counter)
+    {
+        lock (_sync)
+        {
+            return counter;
+        }
+    }
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+
+    private static void CheckTopicName(string topic)
+    {
+        if (topic == null)
+        {
+            throw new ArgumentNullException(nameof(topic));
+        }
+
+        if (topic.Length == 0)
+        {
+            throw new ArgumentException("a topic name is at least one character [MQTT-4.7.3-1]");
+        }
+
+        for (var i = 0; i < topic.Length; i++)
+        {
+            var c = topic[i];
+            if (c == '+' || c == '#' || c == '\0')
+            {
+                throw new ArgumentException("a topic name has no wildcards [MQTT-3.3.2-2]");
+            }
+        }
+    }
+}
