@@ -15,8 +15,12 @@ if [ ${#packages[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" </dev/null
+  # Debian's mosquitto package starts a system broker on 1883, the gateway's default port. The tests start their
+  # own brokers on free ports, so stop the one this script just installed (never one that was there before).
+  if [[ " ${packages[*]} " == *" mosquitto "* ]] && command -v systemctl >/dev/null 2>&1; then
+    $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true
+  fi
 fi
-# Debian's mosquitto package enables a system broker on 1883; tests start their own on free ports.
 
 results="$(mktemp -d)"
 log="$results/test.log"

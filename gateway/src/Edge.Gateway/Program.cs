@@ -1,6 +1,22 @@
+using Edge.Gateway.Hosting;
+
 namespace Edge.Gateway;
 
+/// <summary>
+/// <c>Edge.Gateway [--demo] [--Section:Key=value ...]</c>: the gateway service. Configuration comes from
+/// appsettings.json, environment variables (<c>Mqtt__Port=1884</c>) and the command line (<c>--Mqtt:Port=1884</c>).
+/// </summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(GatewayApp.Usage);
+            return ExitCodes.Ok;
+        }
+
+        using var shutdown = new CancellationTokenSource();
+        return await GatewayApp.RunAsync(args, Console.Error, shutdown.Token);
+    }
 }

@@ -1,0 +1,80 @@
+namespace Edge.Gateway.Diagnostics;
+
+/// <summary>
+/// The gateway's counters, updated lock-free on the hot paths. Read by the status line (and by /metrics later).
+/// </summary>
+internal sealed class GatewayMetrics
+{
+    private long _connectedClients;
+    private long _accepted;
+    private long _acceptedQos0;
+    private long _refusedFull;
+    private long _droppedQos0Full;
+    private long _refusedTooLarge;
+    private long _refusedClientId;
+    private long _refusedError;
+    private long _delivered;
+    private long _deliveryErrors;
+    private long _rewinds;
+    private long _undecodable;
+
+    public long ConnectedClients => Volatile.Read(ref _connectedClients);
+
+    /// <summary>Messages made durable (QoS 1/2) or queued for the next commit (QoS 0).</summary>
+    public long Accepted => Volatile.Read(ref _accepted);
+
+    public long AcceptedQos0 => Volatile.Read(ref _acceptedQos0);
+
+    /// <summary>QoS 1/2 publishes refused because the log was full (MQTT 5: 0x97; 3.1.1: connection closed).</summary>
+    public long RefusedFull => Volatile.Read(ref _refusedFull);
+
+    /// <summary>QoS 0 publishes dropped because the log was full (QoS 0 is at-most-once by definition).</summary>
+    public long DroppedQos0Full => Volatile.Read(ref _droppedQos0Full);
+
+    public long RefusedTooLarge => Volatile.Read(ref _refusedTooLarge);
+
+    public long RefusedClientId => Volatile.Read(ref _refusedClientId);
+
+    /// <summary>Publishes refused because the log failed (I/O error); the client resends.</summary>
+    public long RefusedError => Volatile.Read(ref _refusedError);
+
+    /// <summary>Records Kafka reported as persisted (includes re-sends after a rewind).</summary>
+    public long Delivered => Volatile.Read(ref _delivered);
+
+    public long DeliveryErrors => Volatile.Read(ref _deliveryErrors);
+
+    /// <summary>Times egress re-read the log from the first unacknowledged record after a failure.</summary>
+    public long Rewinds => Volatile.Read(ref _rewinds);
+
+    /// <summary>Log records the egress could not decode (skipped, logged).</summary>
+    public long Undecodable => Volatile.Read(ref _undecodable);
+
+    public void ClientConnected() => Interlocked.Increment(ref _connectedClients);
+
+    public void ClientDisconnected() => Interlocked.Decrement(ref _connectedClients);
+
+    public void MessageAccepted(int qos)
+    {
+        Interlocked.Increment(ref _accepted);
+        if (qos == 0)
+        {
+            Interlocked.Increment(ref _acceptedQos0);
+        }
+    }
+
+    public void MessageRefusedFull(int qos) => Interlocked.Increment(ref qos == 0 ? ref _droppedQos0Full : ref _refusedFull);
+
+    public void MessageRefusedTooLarge() => Interlocked.Increment(ref _refusedTooLarge);
+
+    public void ConnectionRefusedClientId() => Interlocked.Increment(ref _refusedClientId);
+
+    public void MessageRefusedError() => Interlocked.Increment(ref _refusedError);
+
+    public void RecordDelivered() => Interlocked.Increment(ref _delivered);
+
+    public void DeliveryFailed() => Interlocked.Increment(ref _deliveryErrors);
+
+    public void EgressRewound() => Interlocked.Increment(ref _rewinds);
+
+    public void RecordUndecodable() => Interlocked.Increment(ref _undecodable);
+}

@@ -1,0 +1,44 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Gateway.Egress;
+
+/// <summary>Log messages of the egress, source-generated.</summary>
+internal sealed partial class KafkaEgressService
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka egress producing from log offset {Offset} to {Bootstrap}")]
+    private partial void LogStarting(long offset, string bootstrap);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka delivery failed; re-sending from log offset {Offset} in {DelayMs} ms")]
+    private partial void LogRewinding(long offset, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka egress session ended: acknowledged up to offset {Offset}, {InFlight} still in flight (they will be re-sent)")]
+    private partial void LogSessionEnded(long offset, int inFlight);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Kafka egress failed")]
+    private partial void LogFatal(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Produce failed: {Code} {Reason}")]
+    private partial void LogProduceFailed(ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Partition} failed: {Code} {Reason}")]
+    private partial void LogDeliveryFailed(string partition, ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Log record {Offset} is not an ingest record and is skipped: {Problem}")]
+    private partial void LogUndecodable(long offset, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Kafka producer fatal error {Code}: {Reason}; re-creating the producer")]
+    private partial void LogProducerFatal(ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka unreachable ({Reason}); the log keeps everything until it is back")]
+    private partial void LogKafkaUnreachable(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka reachable again; delivering the backlog")]
+    private partial void LogKafkaReachable();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka: {Code} {Reason} (repeats of this error are logged at most every 30 s)")]
+    private partial void LogProducerError(ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka {Level} {Facility}: {Text}")]
+    private partial void LogLibrdkafka(SyslogLevel level, string facility, string text);
+}

@@ -1,0 +1,12 @@
+namespace Edge.Gateway.Egress;
+
+/// <summary>Kafka header names on every record (docs/kafka-records.md). Values are UTF-8 text.</summary>
+internal static class RecordHeaders
+{
+    public const string MqttTopic = "mqtt.topic";
+    public const string MqttQos = "mqtt.qos";
+    public const string MqttClientId = "mqtt.client_id";
+    public const string Gateway = "edge.gateway";
+    public const string ReceivedMs = "edge.received_ms";
+    public const string Offset = "edge.offset";
+}

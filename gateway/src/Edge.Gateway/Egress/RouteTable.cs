@@ -1,0 +1,41 @@
+using Edge.Gateway.Hosting;
+
+namespace Edge.Gateway.Egress;
+
+/// <summary>
+/// Picks the Kafka topic and key for an MQTT message: the first route whose filter matches wins;
+/// unmatched messages go to <c>Kafka:Topic</c> keyed by the device id.
+/// </summary>
+internal sealed class RouteTable
+{
+    private readonly Route[] _routes;
+    private readonly string _defaultTopic;
+
+    public RouteTable(KafkaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _defaultTopic = options.Topic;
+        _routes = [.. options.Routes.Select(r => new Route(
+            r.MqttFilter,
+            string.IsNullOrEmpty(r.Topic) ? options.Topic : r.Topic,
+            r.Key is null ? KeyTemplate.ClientId : KeyTemplate.Parse(r.Key)))];
+    }
+
+    /// <summary>Every Kafka topic a message can be routed to (the development Kafka creates them).</summary>
+    public IEnumerable<string> Topics => _routes.Select(r => r.Topic).Append(_defaultTopic).Distinct(StringComparer.Ordinal);
+
+    public (string Topic, string Key) Resolve(string clientId, string mqttTopic)
+    {
+        foreach (var route in _routes)
+        {
+            if (TopicFilter.Matches(route.Filter, mqttTopic))
+            {
+                return (route.Topic, route.Key.Render(clientId, mqttTopic));
+            }
+        }
+
+        return (_defaultTopic, clientId);
+    }
+
+    private sealed record Route(string Filter, string Topic, KeyTemplate Key);
+}

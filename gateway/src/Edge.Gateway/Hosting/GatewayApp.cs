@@ -1,0 +1,222 @@
+using System.Net.Sockets;
+using Confluent.Kafka;
+using Edge.Gateway.DevKafka;
+using Edge.Gateway.Demo;
+using Edge.Gateway.Diagnostics;
+using Edge.Gateway.Egress;
+using Edge.Gateway.Ingest;
+using Edge.Gateway.Log;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Gateway.Hosting;
+
+/// <summary>
+/// Wires the layers: the durable log (opened and recovered first), the Kafka egress, the MQTT ingest (started
+/// last, stopped first) and, with <c>--demo</c>, a simulated fleet. Owns configuration and exit codes.
+/// </summary>
+internal static partial class GatewayApp
+{
+    public const string Usage = """
+        Edge.Gateway — MQTT in, durable log on disk, Kafka out.
+
+        Usage: Edge.Gateway [--demo] [--Section:Key=value ...]
+
+          --demo    also run a few simulated devices in-process and print a summary every 2 s
+          --help    this text
+
+        Any configuration key can be set on the command line, e.g. --Mqtt:Port=1884 --Storage:Path=/var/lib/edge,
+        or in the environment, e.g. Kafka__BootstrapServers=broker:9092. See docs/operations.md for every key.
+        With Kafka:BootstrapServers empty, an in-process development Kafka (memory only) is started.
+        """;
+
+    /// <summary>Runs the gateway until SIGTERM/SIGINT or a fatal error; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter errors, CancellationToken cancellationToken)
+    {
+        var demo = args.Contains("--demo");
+        var builder = CreateBuilder([.. args.Where(a => a != "--demo")], demo);
+
+        GatewaySettings settings;
+        try
+        {
+            settings = GatewaySettings.Load(builder.Configuration);
+        }
+        catch (ConfigurationException e)
+        {
+            await errors.WriteLineAsync($"edge-gateway: invalid configuration: {e.Message}");
+            return ExitCodes.Config;
+        }
+
+        var portExplicit = args.Any(a => a.Contains("Mqtt:Port", StringComparison.OrdinalIgnoreCase)) || Environment.GetEnvironmentVariable("Mqtt__Port") is not null;
+        using var loggerFactory = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
+        var logger = loggerFactory.CreateLogger("Edge.Gateway");
+        if (demo && !portExplicit && !PortIsFree(settings.Mqtt.BindAddress, settings.Mqtt.Port))
+        {
+            // The demo must just work: Debian's mosquitto service often holds 1883 already.
+            var port = FreePort(settings.Mqtt.BindAddress);
+            LogDemoPortTaken(logger, settings.Mqtt.Port, port);
+            settings.Mqtt.Port = port;
+        }
+
+        IDurableLog log;
+        try
+        {
+            log = DurableLog.Open(settings.ToLogOptions(), loggerFactory.CreateLogger("Edge.Gateway.Log"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            await errors.WriteLineAsync($"edge-gateway: cannot open the log at Storage:Path '{Path.GetFullPath(settings.Storage.Path)}': {e.Message}");
+            return e is ArgumentException ? ExitCodes.Config : ExitCodes.IoError;
+        }
+
+        await using (log)
+        {
+            using var devKafka = StartDevelopmentKafkaIfNeeded(settings, logger, out var endpoint);
+            try
+            {
+                ValidateProducerConfig(settings, endpoint);
+            }
+            catch (ConfigurationException e)
+            {
+                await errors.WriteLineAsync($"edge-gateway: invalid configuration: {e.Message}");
+                return ExitCodes.Config;
+            }
+
+            builder.Services.AddSingleton(settings);
+            builder.Services.AddSingleton(log);
+            builder.Services.AddSingleton(endpoint);
+            builder.Services.AddSingleton<GatewayMetrics>();
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Kafka.ShutdownTimeoutSeconds + 15));
+            builder.Services.AddHostedService<KafkaEgressService>();
+            builder.Services.AddHostedService<MqttIngestService>();
+            builder.Services.AddHostedService<StatusReporter>();
+            if (demo)
+            {
+                builder.Services.AddHostedService<DemoFleetService>();
+            }
+
+            using var host = builder.Build();
+            try
+            {
+                await host.StartAsync(cancellationToken);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                await errors.WriteLineAsync($"edge-gateway: Mqtt:Port {settings.Mqtt.Port} is already in use (another MQTT broker, e.g. Debian's mosquitto service?). Choose another with --Mqtt:Port=PORT.");
+                return ExitCodes.Config;
+            }
+
+            if (endpoint.IsDevelopment)
+            {
+                LogDevelopmentKafka(logger, endpoint.BootstrapServers, settings.Kafka.Topic);
+            }
+
+            await host.WaitForShutdownAsync(cancellationToken);
+            return Environment.ExitCode;
+        }
+    }
+
+    private static HostApplicationBuilder CreateBuilder(string[] args, bool demo)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (demo)
+        {
+            // Demo defaults sit below every other source, so the command line and environment still win.
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+            {
+                InitialData = new Dictionary<string, string?> { ["Gateway:StatusIntervalSeconds"] = "2" },
+            });
+        }
+
+        builder.Services.AddSystemd();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        return builder;
+    }
+
+    private static MockKafkaCluster? StartDevelopmentKafkaIfNeeded(GatewaySettings settings, ILogger logger, out KafkaEndpoint endpoint)
+    {
+        NativeLibrdkafka.EnsureLoaded();
+        if (!string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers))
+        {
+            endpoint = new KafkaEndpoint(settings.Kafka.BootstrapServers, IsDevelopment: false);
+            return null;
+        }
+
+        var cluster = MockKafkaCluster.Start(settings.Kafka.DevBrokers);
+        foreach (var topic in new RouteTable(settings.Kafka).Topics)
+        {
+            cluster.CreateTopic(topic, settings.Kafka.DevPartitions, Math.Min(3, settings.Kafka.DevBrokers));
+        }
+
+        endpoint = new KafkaEndpoint(cluster.BootstrapServers, IsDevelopment: true);
+        LogDevelopmentKafkaWarning(logger);
+        return cluster;
+    }
+
+    // librdkafka rejects unknown or invalid properties when a client is created; do that at start so a typo in
+    // Kafka:Producer:* stops the gateway with the key named, instead of failing on the first message.
+    private static void ValidateProducerConfig(GatewaySettings settings, KafkaEndpoint endpoint)
+    {
+        try
+        {
+            using var probe = new ProducerBuilder<byte[]?, byte[]>(ProducerSettings.Build(settings, endpoint.BootstrapServers))
+                .SetLogHandler((_, _) => { })
+                .SetErrorHandler((_, _) => { })
+                .Build();
+        }
+        catch (ArgumentException e)
+        {
+            var key = settings.Kafka.Producer.Keys.FirstOrDefault(k => e.Message.Contains(k, StringComparison.Ordinal));
+            throw new ConfigurationException(key is null ? "Kafka:Producer" : "Kafka:Producer:" + key, e.Message);
+        }
+        catch (KafkaException e)
+        {
+            var key = settings.Kafka.Producer.Keys.FirstOrDefault(k => e.Message.Contains(k, StringComparison.Ordinal));
+            throw new ConfigurationException(key is null ? "Kafka:Producer" : "Kafka:Producer:" + key, e.Message);
+        }
+    }
+
+    private static bool PortIsFree(string address, int port)
+    {
+        try
+        {
+            var listener = new TcpListener(System.Net.IPAddress.Parse(address), port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort(string address)
+    {
+        var listener = new TcpListener(System.Net.IPAddress.Parse(address), 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo: MQTT port {Taken} is in use (another broker?); the demo listens on {Port} instead")]
+    private static partial void LogDemoPortTaken(ILogger logger, int taken, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka:BootstrapServers is empty: using an IN-PROCESS DEVELOPMENT KAFKA that keeps data IN MEMORY ONLY. Records are lost when the gateway stops. Set Kafka:BootstrapServers for production.")]
+    private static partial void LogDevelopmentKafkaWarning(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development Kafka bootstrap: {Bootstrap} — consume with: kcat -b {Bootstrap} -C -t {Topic}")]
+    private static partial void LogDevelopmentKafka(ILogger logger, string bootstrap, string topic);
+}

@@ -1,0 +1,16 @@
+using Edge.Gateway.Log;
+
+namespace Edge.Gateway.Hosting;
+
+/// <summary>Maps the Storage section onto the log's options.</summary>
+internal sealed partial class GatewaySettings
+{
+    public DurableLogOptions ToLogOptions() => new()
+    {
+        Directory = Storage.Path,
+        MaxBytes = Storage.MaxBytes,
+        SegmentBytes = Storage.SegmentBytes,
+        WhenFull = Storage.WhenFull,
+        MaxRecordBytes = Mqtt.MaxPayloadBytes + (2 * ushort.MaxValue) + 16,
+    };
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Edge.Gateway.Egress;
+using Microsoft.Extensions.Configuration;
+
+namespace Edge.Gateway.Hosting;
+
+/// <summary>
+/// All of the gateway's configuration, bound from appsettings.json, environment variables (<c>Mqtt__Port</c>) and
+/// the command line (<c>--Mqtt:Port=1884</c>), then validated. Every problem names its key.
+/// </summary>
+internal sealed partial class GatewaySettings
+{
+    public GatewayOptions Gateway { get; } = new();
+
+    public MqttOptions Mqtt { get; } = new();
+
+    public StorageOptions Storage { get; } = new();
+
+    public KafkaOptions Kafka { get; } = new();
+
+    /// <summary>Binds and validates; throws <see cref="ConfigurationException"/> naming the first bad key.</summary>
+    public static GatewaySettings Load(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = new GatewaySettings();
+        Bind(configuration, "Gateway", settings.Gateway);
+        Bind(configuration, "Mqtt", settings.Mqtt);
+        Bind(configuration, "Storage", settings.Storage);
+        Bind(configuration, "Kafka", settings.Kafka);
+        settings.Validate();
+        return settings;
+    }
+
+    private static void Bind(IConfiguration configuration, string section, object target)
+    {
+        try
+        {
+            configuration.GetSection(section).Bind(target, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder says "Failed to convert configuration value at 'Mqtt:Port' to type 'System.Int32'." or
+            // "'Prot' was not found on type '...MqttOptions'"; name the key for the one-line start-up error.
+            var at = KeyInMessage().Match(e.Message);
+            var unknown = UnknownKeyInMessage().Match(e.Message);
+            if (at.Success)
+            {
+                throw new ConfigurationException(at.Groups[1].Value, $"invalid value '{configuration[at.Groups[1].Value]}': {e.InnerException?.Message ?? e.Message}");
+            }
+
+            if (unknown.Success)
+            {
+                throw new ConfigurationException($"{section}:{unknown.Groups[1].Value}", "unknown key (a typo?); see docs/operations.md for every key");
+            }
+
+            throw new ConfigurationException(section, e.Message);
+        }
+    }
+
+    [GeneratedRegex("at '([^']+)'")]
+    private static partial Regex KeyInMessage();
+
+    [GeneratedRegex("'([^']+)' was not found")]
+    private static partial Regex UnknownKeyInMessage();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,249}$")]
+    private static partial Regex KafkaTopicPattern();
+
+    private void Validate()
+    {
+        Require(IdPattern().IsMatch(Gateway.Id ?? ""), "Gateway:Id", $"must be 1-64 characters of A-Z a-z 0-9 . _ - (was '{Gateway.Id}')");
+        Require(Gateway.StatusIntervalSeconds >= 0, "Gateway:StatusIntervalSeconds", "must be 0 (off) or more");
+
+        Require(Mqtt.Port is > 0 and <= 65535, "Mqtt:Port", $"must be between 1 and 65535 (was {Mqtt.Port})");
+        Require(IPAddress.TryParse(Mqtt.BindAddress, out _), "Mqtt:BindAddress", $"must be an IP address (was '{Mqtt.BindAddress}')");
+        Require(Mqtt.MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024, "Mqtt:MaxPayloadBytes", $"must be between 1 and 16777216 (was {Mqtt.MaxPayloadBytes})");
+        Require(Mqtt.FullRetryDelayMilliseconds is >= 0 and <= 60_000, "Mqtt:FullRetryDelayMilliseconds", "must be between 0 and 60000");
+
+        Require(!string.IsNullOrWhiteSpace(Storage.Path), "Storage:Path", "must name a directory");
+        Require(Storage.MaxBytes >= 1 << 20, "Storage:MaxBytes", $"must be at least 1048576 (1 MiB) (was {Storage.MaxBytes})");
+        Require(Storage.SegmentBytes >= 64 * 1024, "Storage:SegmentBytes", $"must be at least 65536 (was {Storage.SegmentBytes})");
+        Require(Storage.SegmentBytes <= Storage.MaxBytes / 4, "Storage:SegmentBytes", $"must be at most Storage:MaxBytes / 4 = {Storage.MaxBytes / 4} so that dropping or deleting a segment frees space (was {Storage.SegmentBytes})");
+        Require(Enum.IsDefined(Storage.WhenFull), "Storage:WhenFull", "must be Reject or DropOldest");
+        Require(Mqtt.MaxPayloadBytes + 132_000 <= Storage.SegmentBytes, "Mqtt:MaxPayloadBytes", "plus topic and client id must fit in one Storage:SegmentBytes");
+
+        Require(KafkaTopicPattern().IsMatch(Kafka.Topic ?? ""), "Kafka:Topic", $"must be a Kafka topic name: 1-249 of A-Z a-z 0-9 . _ - (was '{Kafka.Topic}')");
+        Require(Kafka.ShutdownTimeoutSeconds is >= 0 and <= 3600, "Kafka:ShutdownTimeoutSeconds", "must be between 0 and 3600");
+        Require(Kafka.DevBrokers is >= 1 and <= 9, "Kafka:DevBrokers", "must be between 1 and 9");
+        Require(Kafka.DevPartitions is >= 1 and <= 1000, "Kafka:DevPartitions", "must be between 1 and 1000");
+        for (var i = 0; i < Kafka.Routes.Count; i++)
+        {
+            var route = Kafka.Routes[i];
+            var key = $"Kafka:Routes:{i}";
+            var problem = TopicFilter.Validate(route.MqttFilter);
+            Require(problem is null, key + ":MqttFilter", problem ?? "");
+            Require(route.Topic is null || KafkaTopicPattern().IsMatch(route.Topic), key + ":Topic", $"must be a Kafka topic name (was '{route.Topic}')");
+            var keyProblem = route.Key is null ? null : KeyTemplate.Validate(route.Key);
+            Require(keyProblem is null, key + ":Key", keyProblem ?? "");
+        }
+
+        foreach (var (name, value) in Kafka.Producer)
+        {
+            Require(!ProducerSettings.Enforced.ContainsKey(name) || ProducerSettings.Enforced[name] == value,
+                "Kafka:Producer:" + name,
+                $"cannot be changed: the delivery promise needs {name}={(ProducerSettings.Enforced.TryGetValue(name, out var v) ? v : "")}");
+        }
+
+        if (Kafka.Producer.TryGetValue("message.max.bytes", out var maxText) &&
+            int.TryParse(maxText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max))
+        {
+            Require(Mqtt.MaxPayloadBytes + 132_000 <= max, "Mqtt:MaxPayloadBytes", $"plus headers must fit in Kafka:Producer:message.max.bytes ({max}), or accepted messages could never be delivered");
+        }
+    }
+
+    private static void Require(bool condition, string key, string problem)
+    {
+        if (!condition)
+        {
+            throw new ConfigurationException(key, problem);
+        }
+    }
+}

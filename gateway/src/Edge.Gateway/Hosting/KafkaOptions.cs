@@ -1,0 +1,33 @@
+namespace Edge.Gateway.Hosting;
+
+/// <summary>Section <c>Kafka</c>: where accepted messages go.</summary>
+internal sealed class KafkaOptions
+{
+    /// <summary>
+    /// <c>Kafka:BootstrapServers</c>: comma-separated host:port list. Empty (the default) starts an in-process
+    /// development Kafka that keeps data in memory only.
+    /// </summary>
+    public string BootstrapServers { get; set; } = "";
+
+    /// <summary><c>Kafka:Topic</c>: topic for messages no route matches. Default <c>edge.telemetry</c>.</summary>
+    public string Topic { get; set; } = "edge.telemetry";
+
+    /// <summary><c>Kafka:Routes</c>: ordered list; the first route whose filter matches wins.</summary>
+    public List<KafkaRouteOptions> Routes { get; } = [];
+
+    /// <summary>
+    /// <c>Kafka:Producer:*</c>: librdkafka producer properties passed through unchanged (e.g.
+    /// <c>Kafka:Producer:security.protocol</c>). They override the gateway's tuned defaults, except the
+    /// properties the delivery promise depends on (idempotence and acks=all), which cannot be turned off.
+    /// </summary>
+    public Dictionary<string, string> Producer { get; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>Kafka:ShutdownTimeoutSeconds</c>: on SIGTERM, how long to wait for in-flight deliveries. Default 10 s.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 10;
+
+    /// <summary><c>Kafka:DevBrokers</c>: brokers in the in-process development Kafka. Default 3.</summary>
+    public int DevBrokers { get; set; } = 3;
+
+    /// <summary><c>Kafka:DevPartitions</c>: partitions of each topic the development Kafka creates. Default 6.</summary>
+    public int DevPartitions { get; set; } = 6;
+}

@@ -1,0 +1,27 @@
+namespace Edge.Gateway.Hosting;
+
+/// <summary>Section <c>Mqtt</c>: the embedded broker devices connect to.</summary>
+internal sealed class MqttOptions
+{
+    /// <summary><c>Mqtt:Port</c>: plain TCP listener port. Default 1883.</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary><c>Mqtt:BindAddress</c>: address to listen on. Default 0.0.0.0 (all IPv4 interfaces).</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>
+    /// <c>Mqtt:MaxPayloadBytes</c>: largest accepted PUBLISH payload. Larger ones are refused
+    /// (MQTT 5: DISCONNECT 0x95 packet too large; 3.1.1: connection closed) and counted. Default 262144 (256 KiB).
+    /// Must stay below the Kafka producer's <c>message.max.bytes</c> so every accepted message is deliverable.
+    /// </summary>
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
+    /// <summary><c>Mqtt:AllowAnonymous</c>: accept clients without credentials. Default true.</summary>
+    public bool AllowAnonymous { get; set; } = true;
+
+    /// <summary>
+    /// <c>Mqtt:FullRetryDelayMilliseconds</c>: when the log is full, how long an MQTT 3.1.1 publisher is held before its
+    /// connection is closed (it then reconnects and resends). Slows retry storms. Default 1000 ms.
+    /// </summary>
+    public int FullRetryDelayMilliseconds { get; set; } = 1000;
+}

@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Net;
+using Edge.Gateway.Diagnostics;
+using Edge.Gateway.Hosting;
+using Edge.Gateway.Log;
+using Edge.Gateway.Records;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Edge.Gateway.Ingest;
+
+/// <summary>
+/// The embedded MQTT broker devices connect to. Every QoS 1/2 PUBLISH is appended to the durable log and
+/// acknowledged only after the log's fsync: MQTTnet awaits <see cref="OnInterceptingPublishAsync"/> before it
+/// sends PUBACK/PUBREC. QoS 0 is appended without waiting.
+/// </summary>
+internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposable
+{
+    private const string IsV5Key = "edge.v5";
+    private const string TooLargeKey = "edge.too-large";
+
+    private readonly GatewaySettings _settings;
+    private readonly IDurableLog _log;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger<MqttIngestService> _logger;
+    private readonly IHostApplicationLifetime _lifetime;
+    private MqttServer? _server;
+    private int _logFailed;
+
+    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime)
+    {
+        _settings = settings;
+        _log = log;
+        _metrics = metrics;
+        _logger = logger;
+        _lifetime = lifetime;
+    }
+
+    /// <summary>The port actually bound (differs from Mqtt:Port only when that is 0 in tests).</summary>
+    public int Port => _settings.Mqtt.Port;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(_settings.Mqtt.BindAddress))
+            .WithDefaultEndpointPort(_settings.Mqtt.Port)
+            .WithPersistentSessions()
+            .Build();
+        _server = new MqttServerFactory().CreateMqttServer(options);
+        _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
+        _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
+        _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
+        _server.ClientConnectedAsync += _ => { _metrics.ClientConnected(); return Task.CompletedTask; };
+        _server.ClientDisconnectedAsync += _ => { _metrics.ClientDisconnected(); return Task.CompletedTask; };
+        await _server.StartAsync();
+        LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is { IsStarted: true })
+        {
+            // Stop accepting first: what was PUBACKed is already on disk; egress drains it to Kafka afterwards.
+            _server.AcceptNewConnections = false;
+            await _server.StopAsync(new MqttServerStopOptions());
+            LogStopped();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _server?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        e.SessionItems[IsV5Key] = e.ProtocolVersion == MqttProtocolVersion.V500;
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            // The client id is the device id: Kafka keys, ordering and deduplication hang on it.
+            // MQTT 5: 0x85 Client Identifier not valid; 3.1.1: 0x02 identifier rejected [MQTT-3.1.3-9].
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            _metrics.ConnectionRefusedClientId();
+            LogRefusedEmptyClientId(e.RemoteEndPoint?.ToString() ?? "?");
+            return Task.CompletedTask;
+        }
+
+        if (!_settings.Mqtt.AllowAnonymous && string.IsNullOrEmpty(e.UserName))
+        {
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task OnInterceptingPublishAsync(InterceptingPublishEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        var qos = (int)message.QualityOfServiceLevel;
+        var isV5 = e.SessionItems[IsV5Key] is true;
+        if (message.Payload.Length > _settings.Mqtt.MaxPayloadBytes)
+        {
+            RefuseTooLarge(e, message.Payload.Length);
+            return;
+        }
+
+        byte[] record;
+        try
+        {
+            record = IngestRecord.Encode(e.ClientId, message.Topic, qos, message.Retain, message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray());
+        }
+        catch (ArgumentException)
+        {
+            RefuseTooLarge(e, message.Payload.Length);
+            return;
+        }
+
+        AppendResult result;
+        try
+        {
+            result = qos == 0 ? _log.Append(record) : await _log.AppendAsync(record, e.CancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The log could not make the message durable: never acknowledge it. The process exits non-zero so that
+            // systemd restarts it and recovery cuts any torn tail; devices resend what was not acknowledged.
+            _metrics.MessageRefusedError();
+            Refuse(e, isV5, MqttPubAckReasonCode.UnspecifiedError);
+            OnLogFailed(ex);
+            return;
+        }
+
+        switch (result.Status)
+        {
+            case AppendStatus.Appended:
+                _metrics.MessageAccepted(qos);
+                e.Response.ReasonCode = MqttPubAckReasonCode.Success;
+                break;
+            case AppendStatus.Full:
+                _metrics.MessageRefusedFull(qos);
+                LogFull(e.ClientId, isV5 ? "PUBACK 0x97 quota exceeded" : "connection closed without PUBACK");
+                if (!isV5 && qos > 0 && _settings.Mqtt.FullRetryDelayMilliseconds > 0)
+                {
+                    // Hold the 3.1.1 client a moment: it will reconnect and resend, and should not spin.
+                    await Task.Delay(_settings.Mqtt.FullRetryDelayMilliseconds, e.CancellationToken);
+                }
+
+                Refuse(e, isV5, MqttPubAckReasonCode.QuotaExceeded);
+                break;
+            default:
+                RefuseTooLarge(e, message.Payload.Length);
+                break;
+        }
+    }
+
+    private static void Refuse(InterceptingPublishEventArgs e, bool isV5, MqttPubAckReasonCode reason)
+    {
+        e.ProcessPublish = false;
+        e.Response.ReasonCode = reason;
+        if (!isV5 && e.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            // MQTT 3.1.1 PUBACK cannot carry a failure: any PUBACK would tell the device the message is safe.
+            // Close the connection instead; the device resends on reconnect [MQTT-4.4.0-1].
+            e.CloseConnection = true;
+        }
+    }
+
+    private void RefuseTooLarge(InterceptingPublishEventArgs e, long bytes)
+    {
+        _metrics.MessageRefusedTooLarge();
+        LogTooLarge(e.ClientId, bytes, _settings.Mqtt.MaxPayloadBytes);
+        e.ProcessPublish = false;
+        e.CloseConnection = true;
+        e.SessionItems[TooLargeKey] = true;
+    }
+
+    private Task OnInterceptingOutboundPacketAsync(InterceptingPacketEventArgs e)
+    {
+        switch (e.Packet)
+        {
+            // MQTTnet answers 0x10 "no matching subscribers" when no MQTT client subscribed; a message the
+            // gateway accepted for Kafka has a consumer, so devices get plain success.
+            case MqttPubAckPacket { ReasonCode: MqttPubAckReasonCode.NoMatchingSubscribers } pubAck:
+                pubAck.ReasonCode = MqttPubAckReasonCode.Success;
+                break;
+            case MqttPubRecPacket { ReasonCode: MqttPubRecReasonCode.NoMatchingSubscribers } pubRec:
+                pubRec.ReasonCode = MqttPubRecReasonCode.Success;
+                break;
+            case MqttDisconnectPacket disconnect when e.SessionItems[TooLargeKey] is true:
+                disconnect.ReasonCode = MqttDisconnectReasonCode.PacketTooLarge;
+                disconnect.ReasonString = $"payload larger than {_settings.Mqtt.MaxPayloadBytes} bytes";
+                e.SessionItems.Remove(TooLargeKey);
+                break;
+            default:
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void OnLogFailed(Exception ex)
+    {
+        if (Interlocked.Exchange(ref _logFailed, 1) == 0)
+        {
+            LogLogFailed(ex);
+            Environment.ExitCode = ExitCodes.IoError;
+            _lifetime.StopApplication();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker listening on {Address}:{Port}")]
+    private partial void LogListening(string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker stopped accepting connections")]
+    private partial void LogStopped();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a connection from {Remote}: empty client id (the client id is the device id)")]
+    private partial void LogRefusedEmptyClientId(string remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Bytes}-byte publish from {ClientId}: Mqtt:MaxPayloadBytes is {Max}; connection closed")]
+    private partial void LogTooLarge(string clientId, long bytes, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log full (Storage:MaxBytes): refused a publish from {ClientId} ({Response}); it will be resent once Kafka drains the log")]
+    private partial void LogFull(string clientId, string response);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The durable log failed; refusing publishes and stopping so that systemd restarts the gateway")]
+    private partial void LogLogFailed(Exception exception);
+}

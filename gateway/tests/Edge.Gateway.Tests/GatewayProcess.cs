@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Edge.Testing;
+
+namespace Edge.Gateway.Tests;
+
+/// <summary>
+/// The real gateway as a child process (<c>dotnet Edge.Gateway.dll</c>), so tests can SIGKILL it like a power cut.
+/// Its data directory and port survive restarts. Output is kept for assertions and failure messages.
+/// </summary>
+internal sealed class GatewayProcess : IDisposable
+{
+    private readonly List<string> _arguments;
+    private readonly ConcurrentQueue<string> _output = new();
+    private Process? _process;
+
+    public GatewayProcess(string bootstrapServers, params string[] extraArguments)
+    {
+        DataDirectory = Directory.CreateTempSubdirectory("edge-gw-").FullName;
+        Port = FreeTcpPort.Next();
+        _arguments =
+        [
+            Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"),
+            $"--Mqtt:Port={Port}",
+            "--Mqtt:BindAddress=127.0.0.1",
+            $"--Storage:Path={DataDirectory}",
+            $"--Kafka:BootstrapServers={bootstrapServers}",
+            "--Gateway:Id=test-gw",
+            "--Gateway:StatusIntervalSeconds=0",
+            .. extraArguments,
+        ];
+    }
+
+    public int Port { get; }
+
+    public string DataDirectory { get; }
+
+    public string Output => string.Join('\n', _output);
+
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>Starts the gateway and waits until its MQTT port accepts connections.</summary>
+    public async Task StartAsync()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in _arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the gateway");
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue("stderr: " + e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Eventually.TrueAsync(
+            () => _process.HasExited || Output.Contains("MQTT broker listening", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60),
+            "the gateway to listen");
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"the gateway exited with {_process.ExitCode}:\n{Output}");
+        }
+    }
+
+    /// <summary>Power cut: SIGKILL, no chance to flush or checkpoint.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>Graceful stop (SIGTERM); returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (_process is null)
+        {
+            return -1;
+        }
+
+        Signal.Terminate(_process);
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Runs the gateway with arguments to completion (for configuration errors); returns exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stderr + await stdout);
+    }
+}
