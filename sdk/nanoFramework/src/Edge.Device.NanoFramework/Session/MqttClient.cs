@@ -80,6 +80,7 @@ public sealed partial class MqttClient : IDisposable
         Check(options.MaxInFlight >= 1 && options.MaxInFlight <= 1_000, "MaxInFlight must be 1 to 1,000");
         Check(options.MaxPacketBytes >= 64, "MaxPacketBytes must be at least 64");
         Check(options.QueueBytes >= 64, "QueueBytes must be at least 64");
+        Check(options.Password == null || options.UserName != null, "a Password needs a UserName [MQTT-3.1.2-22]");
         Check(options.PollMilliseconds > 0, "PollMilliseconds must be positive");
         Check(options.WillTopic == null || options.WillQos == MqttQos.AtMostOnce || options.WillQos == MqttQos.AtLeastOnce, "WillQos must be 0 or 1");
         _channel = channel;
