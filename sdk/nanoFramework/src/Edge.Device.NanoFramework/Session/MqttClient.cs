@@ -214,6 +214,22 @@ public sealed partial class MqttClient : IDisposable
     /// <exception cref="ArgumentNullException">topic or payload is null.</exception>
     /// <exception cref="ArgumentException">The topic is empty or has wildcards, or the range is outside the payload.</exception>
     public bool Publish(string topic, byte[] payload, int offset, int count, MqttQos qos)
+        => Publish(topic, payload, offset, count, qos, false);
+
+    /// <summary>
+    /// Publishes a message, optionally retained: the server keeps the last retained message of the topic for
+    /// future subscribers [MQTT-3.3.1-5] (used for the device status). Otherwise as <see cref="Publish(string, byte[], int, int, MqttQos)"/>.
+    /// </summary>
+    /// <param name="topic">Topic name without wildcards [MQTT-3.3.2-2].</param>
+    /// <param name="payload">Buffer holding the payload; copied before the call returns.</param>
+    /// <param name="offset">Start of the payload in <paramref name="payload"/>.</param>
+    /// <param name="count">Payload length in bytes.</param>
+    /// <param name="qos">Quality of service.</param>
+    /// <param name="retain">The RETAIN flag.</param>
+    /// <returns>True when queued (QoS 1) or written (QoS 0); false when dropped (see <see cref="DroppedMessages"/>).</returns>
+    /// <exception cref="ArgumentNullException">topic or payload is null.</exception>
+    /// <exception cref="ArgumentException">The topic is empty or has wildcards, or the range is outside the payload.</exception>
+    public bool Publish(string topic, byte[] payload, int offset, int count, MqttQos qos, bool retain)
     {
         CheckTopicName(topic);
         if (payload == null)
@@ -238,7 +254,7 @@ public sealed partial class MqttClient : IDisposable
                     return false;
                 }
 
-                var n = MqttPacketWriter.WritePublish(_sendBuffer, 0, topic, topicBytes, payload, offset, count, qos, false, false, 0);
+                var n = MqttPacketWriter.WritePublish(_sendBuffer, 0, topic, topicBytes, payload, offset, count, qos, retain, false, 0);
                 return WriteLocked(_sendBuffer, 0, n);
             }
 
@@ -258,7 +274,7 @@ public sealed partial class MqttClient : IDisposable
                 }
             }
 
-            MqttPacketWriter.WritePublish(_queue.Buffer, at, topic, topicBytes, payload, offset, count, qos, false, false, 0);
+            MqttPacketWriter.WritePublish(_queue.Buffer, at, topic, topicBytes, payload, offset, count, qos, retain, false, 0);
             PumpLocked();
             return true;
         }

@@ -122,7 +122,7 @@ internal sealed class LoopbackBroker : IMqttChannel
                         Publishes.Add(new ReceivedPublish(
                             Utf8.Decode(buffer, view.TopicOffset, view.TopicLength),
                             buffer.AsSpan(view.PayloadOffset, view.PayloadLength).ToArray(),
-                            view.Qos, view.Dup, view.PacketId));
+                            view.Qos, view.Dup, view.PacketId, view.Retain));
                     }
 
                     if (view.Qos == MqttQos.AtLeastOnce && AckPublishes)
@@ -222,4 +222,4 @@ internal sealed class LoopbackBroker : IMqttChannel
     }
 }
 
-internal sealed record ReceivedPublish(string Topic, byte[] Payload, MqttQos Qos, bool Dup, int PacketId);
+internal sealed record ReceivedPublish(string Topic, byte[] Payload, MqttQos Qos, bool Dup, int PacketId, bool Retain = false);

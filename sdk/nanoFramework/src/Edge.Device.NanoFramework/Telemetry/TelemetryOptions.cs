@@ -1,0 +1,35 @@
+namespace Edge.Device.NanoFramework;
+
+/// <summary>Configuration of <see cref="TelemetryRuntime"/>. Read once by its constructor.</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Device id: 1–64 characters of [A-Za-z0-9._-]; also the MQTT client id and user name. Required.</summary>
+    public string DeviceId { get; set; } = "";
+
+    /// <summary>Device secret sent as the MQTT password, or null for none. Default null.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Byte budget of one telemetry message (one SenML pack). Default 512 bytes.</summary>
+    public int MaxMessageBytes { get; set; } = 512;
+
+    /// <summary>Longest time a reading waits in a batch before the batch is published. Default 10,000 ms.</summary>
+    public int FlushIntervalMilliseconds { get; set; } = 10_000;
+
+    /// <summary>How often the runtime thread checks for due sensors. Default 100 ms.</summary>
+    public int TickMilliseconds { get; set; } = 100;
+
+    /// <summary>
+    /// Boot id carried in every pack ("bid") so duplicates are identifiable by (boot id, sequence); 0 picks a
+    /// random one. Default 0. A persisted counter incremented per boot is even better where flash allows.
+    /// </summary>
+    public uint BootId { get; set; }
+
+    /// <summary>Wall clock for timestamps. Default <see cref="SystemWallClock"/> (set by SNTP).</summary>
+    public IWallClock? WallClock { get; set; }
+
+    /// <summary>
+    /// MQTT settings (queue budget, policy, keep-alive, backoff, clock). ClientId, UserName, Password and the
+    /// last will are set by the runtime from <see cref="DeviceId"/> and <see cref="Secret"/>. Default: defaults.
+    /// </summary>
+    public MqttClientOptions? Mqtt { get; set; }
+}
