@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
 using Edge.Gateway.Hosting;
+using Edge.Protocol.Senml;
+using Edge.Protocol.Topics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -41,7 +42,11 @@ internal sealed partial class DemoFleetService : BackgroundService
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .Build();
         var sequence = 0u;
-        var payload = new byte[12];
+        var bootId = (uint)Random.Shared.Next();
+        var encoder = new SenmlEncoder(deviceId + ":");
+        var temperature = new SenmlName("temperature", "Cel");
+        var humidity = new SenmlName("humidity", "%RH");
+        var buffer = new byte[256];
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -51,13 +56,15 @@ internal sealed partial class DemoFleetService : BackgroundService
                     await client.ConnectAsync(options, stoppingToken);
                 }
 
-                // Placeholder payload until the device SDK drives the demo: sequence + a temperature in centi-degrees.
+                // One SenML-CBOR pack per message, with the device's boot id and sequence (docs/protocol.md).
                 sequence++;
-                BinaryPrimitives.WriteUInt32BigEndian(payload, sequence);
-                BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(4), 2000 + index * 10 + (int)(sequence % 50));
+                encoder.Begin(buffer, 0, buffer.Length, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, bootId, sequence);
+                encoder.TryAddNumber(temperature, 20 + index + Math.Round(Math.Sin(sequence / 20.0) * 2, 2), 0);
+                encoder.TryAddNumber(humidity, 40 + index, 0);
+                var length = encoder.Finish();
                 var message = new MqttApplicationMessageBuilder()
-                    .WithTopic($"edge/v1/{deviceId}/telemetry")
-                    .WithPayload(payload)
+                    .WithTopic(EdgeTopics.Telemetry(deviceId))
+                    .WithPayload(buffer.AsSpan(0, length).ToArray())
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                     .Build();
                 await client.PublishAsync(message, stoppingToken);

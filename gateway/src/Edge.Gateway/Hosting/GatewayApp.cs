@@ -60,6 +60,16 @@ internal static partial class GatewayApp
             settings.Mqtt.Port = port;
         }
 
+        try
+        {
+            ValidateProducerConfig(settings);
+        }
+        catch (ConfigurationException e)
+        {
+            await errors.WriteLineAsync($"edge-gateway: invalid configuration: {e.Message}");
+            return ExitCodes.Config;
+        }
+
         IDurableLog log;
         try
         {
@@ -74,15 +84,6 @@ internal static partial class GatewayApp
         await using (log)
         {
             using var devKafka = StartDevelopmentKafkaIfNeeded(settings, logger, out var endpoint);
-            try
-            {
-                ValidateProducerConfig(settings, endpoint);
-            }
-            catch (ConfigurationException e)
-            {
-                await errors.WriteLineAsync($"edge-gateway: invalid configuration: {e.Message}");
-                return ExitCodes.Config;
-            }
 
             builder.Services.AddSingleton(settings);
             builder.Services.AddSingleton(log);
@@ -166,16 +167,18 @@ internal static partial class GatewayApp
 
     // librdkafka rejects unknown or invalid properties when a client is created; do that at start so a typo in
     // Kafka:Producer:* stops the gateway with the key named, instead of failing on the first message.
-    private static void ValidateProducerConfig(GatewaySettings settings, KafkaEndpoint endpoint)
+    private static void ValidateProducerConfig(GatewaySettings settings)
     {
+        NativeLibrdkafka.EnsureLoaded();
+        var bootstrap = string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers) ? "127.0.0.1:9" : settings.Kafka.BootstrapServers;
         try
         {
-            using var probe = new ProducerBuilder<byte[]?, byte[]>(ProducerSettings.Build(settings, endpoint.BootstrapServers))
+            using var probe = new ProducerBuilder<byte[]?, byte[]>(ProducerSettings.Build(settings, bootstrap))
                 .SetLogHandler((_, _) => { })
                 .SetErrorHandler((_, _) => { })
                 .Build();
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             var key = settings.Kafka.Producer.Keys.FirstOrDefault(k => e.Message.Contains(k, StringComparison.Ordinal));
             throw new ConfigurationException(key is null ? "Kafka:Producer" : "Kafka:Producer:" + key, e.Message);

@@ -62,7 +62,7 @@ internal sealed partial class GatewaySettings
     [GeneratedRegex("at '([^']+)'")]
     private static partial Regex KeyInMessage();
 
-    [GeneratedRegex("'([^']+)' was not found")]
+    [GeneratedRegex("not found on the instance of [^:]+: '([^']+)'")]
     private static partial Regex UnknownKeyInMessage();
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
