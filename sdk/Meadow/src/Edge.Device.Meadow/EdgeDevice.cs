@@ -1,0 +1,49 @@
+using Edge.Protocol.Topics;
+
+namespace Edge.Device.Meadow;
+
+/// <summary>Creates <see cref="IEdgeDevice"/> instances.</summary>
+public static class EdgeDevice
+{
+    /// <summary>
+    /// Validates the options, opens (and recovers) the queue in <see cref="EdgeDeviceOptions.QueueDirectory"/>
+    /// and returns a device that is not started yet. Recovery cuts a torn tail left by a power cut.
+    /// </summary>
+    /// <param name="options">The configuration.</param>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
+    /// <exception cref="IOException">The queue folder cannot be used.</exception>
+    public static IEdgeDevice Create(EdgeDeviceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        return new SupervisedDevice(options);
+    }
+
+    private static void Validate(EdgeDeviceOptions options)
+    {
+        var o = options;
+        Require(EdgeTopics.IsValidDeviceId(o.DeviceId), "DeviceId must be 1-64 characters of [A-Za-z0-9._-]");
+
+        Require(!string.IsNullOrWhiteSpace(o.Host), "Host must be set");
+        Require(o.Port is > 0 and < 65536, "Port must be 1-65535");
+        Require(!string.IsNullOrWhiteSpace(o.QueueDirectory), "QueueDirectory must be set");
+        Require(o.QueueSegmentBytes >= 1024, "QueueSegmentBytes must be at least 1024");
+        Require(o.QueueCapacityBytes >= o.MaxPackBytes, "QueueCapacityBytes must be at least MaxPackBytes");
+        Require(o.MaxPackBytes is >= 256 and <= 1024 * 1024, "MaxPackBytes must be 256 B - 1 MiB");
+        Require(o.MaxBatchReadings is >= 1 and <= 10_000, "MaxBatchReadings must be 1-10000");
+        Require(o.BatchInterval >= TimeSpan.Zero, "BatchInterval must not be negative");
+        Require(o.KeepAlive >= TimeSpan.Zero && o.KeepAlive <= TimeSpan.FromSeconds(65535), "KeepAlive must be 0-65535 s");
+        Require(o.SessionExpiry >= TimeSpan.Zero && o.SessionExpiry.TotalSeconds <= uint.MaxValue, "SessionExpiry must be 0 s - 136 years");
+        Require(o.OperationTimeout > TimeSpan.Zero, "OperationTimeout must be positive");
+        Require(o.ReconnectMinDelay > TimeSpan.Zero && o.ReconnectMaxDelay >= o.ReconnectMinDelay, "ReconnectMinDelay must be positive and ReconnectMaxDelay at least as large");
+        Require(o.TimeProvider is not null, "TimeProvider must be set");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException("EdgeDeviceOptions." + message + ".");
+        }
+    }
+}

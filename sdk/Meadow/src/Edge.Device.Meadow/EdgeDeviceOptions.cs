@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Device.Meadow;
+
+/// <summary>
+/// Configuration of an <see cref="IEdgeDevice"/>. Only <see cref="DeviceId"/>, <see cref="Host"/> and
+/// <see cref="QueueDirectory"/> are required; every other property documents its default and unit.
+/// Read once by <see cref="EdgeDevice.Create"/>; later changes have no effect.
+/// </summary>
+public sealed class EdgeDeviceOptions
+{
+    /// <summary>Required. The device id: 1–64 characters of [A-Za-z0-9._-]; also the MQTT client id and the SenML base name.</summary>
+    public string DeviceId { get; set; } = string.Empty;
+
+    /// <summary>Required. Host name or IP address of the MQTT broker (the site gateway).</summary>
+    public string Host { get; set; } = string.Empty;
+
+    /// <summary>TCP port of the broker. Default 1883.</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Optional MQTT user name. Default null (anonymous).</summary>
+    public string? UserName { get; set; }
+
+    /// <summary>Optional MQTT password (UTF-8). Default null.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>
+    /// Required. Folder on the board's flash file system for the store-and-forward queue (segment files,
+    /// the ack offset and the boot counter). Created when missing. One device per folder.
+    /// On Meadow use a folder under <c>MeadowOS.FileSystem.DataDirectory</c>.
+    /// </summary>
+    public string QueueDirectory { get; set; } = string.Empty;
+
+    /// <summary>Cap on queued-but-unacknowledged pack bytes. Default 4 MiB. Disk use stays below this plus one segment.</summary>
+    public long QueueCapacityBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Size at which the queue starts a new segment file (fully acknowledged segments are deleted). Default 256 KiB.</summary>
+    public int QueueSegmentBytes { get; set; } = 256 * 1024;
+
+    /// <summary>What happens when the queue is full. Default <see cref="QueueFullPolicy.DropOldest"/>.</summary>
+    public QueueFullPolicy WhenQueueFull { get; set; } = QueueFullPolicy.DropOldest;
+
+    /// <summary>Most readings per SenML pack (one MQTT message). Default 50.</summary>
+    public int MaxBatchReadings { get; set; } = 50;
+
+    /// <summary>Longest time a reading waits in RAM for its batch before the pack is queued. Default 1 s.</summary>
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest pack in bytes; a batch that does not fit is split. Default 4096.</summary>
+    public int MaxPackBytes { get; set; } = 4096;
+
+    /// <summary>MQTT keep-alive period [MQTT-3.1.2-20]. Default 30 s.</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// MQTT 5 session expiry interval [MQTT-3.1.2-11]: the broker keeps the session (subscriptions and queued
+    /// QoS 1 commands) this long after a disconnect. Default 1 h.
+    /// </summary>
+    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Time allowed for the TCP connect plus CONNACK, and for each PUBACK. Default 10 s.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Backoff base: the first reconnect waits up to this long (full jitter). Default 1 s.</summary>
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Backoff ceiling: no reconnect waits longer than this. Default 60 s.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Boot id written into every pack ("bid"). Default null: a counter persisted in <see cref="QueueDirectory"/>,
+    /// incremented at every <see cref="EdgeDevice.Create"/> (so (device, bid, seq) never repeats).
+    /// </summary>
+    public uint? BootId { get; set; }
+
+    /// <summary>Clock for timestamps, batching, polling and backoff. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Logger factory. Default null (no logging).</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+}

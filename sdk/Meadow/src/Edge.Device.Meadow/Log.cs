@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Device.Meadow;
+
+/// <summary>Source-generated log messages (CA1848).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Edge device {DeviceId} connected to {Host}:{Port} (session present: {SessionPresent})")]
+    public static partial void Connected(ILogger logger, string deviceId, string host, int port, bool sessionPresent);
+
+    [LoggerMessage(2, LogLevel.Warning, "Edge device {DeviceId} could not connect; retrying in {Delay}")]
+    public static partial void ConnectFailed(ILogger logger, string deviceId, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Edge device {DeviceId} disconnected: {Reason}")]
+    public static partial void Disconnected(ILogger logger, string deviceId, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Publish of pack {PackId} was not acknowledged ({Reason}); retrying")]
+    public static partial void PublishFailed(ILogger logger, long packId, string reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Queue opened: {Packs} packs recovered, {Truncated} bytes of torn tail cut")]
+    public static partial void QueueRecovered(ILogger logger, int packs, long truncated);
+
+    [LoggerMessage(6, LogLevel.Warning, "Sensor {Name} failed")]
+    public static partial void SensorFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Command handler {Name} failed")]
+    public static partial void CommandFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "Dropped a malformed command on {Topic}")]
+    public static partial void CommandMalformed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Error, "Queueing a pack failed")]
+    public static partial void QueueFailed(ILogger logger, Exception exception);
+}

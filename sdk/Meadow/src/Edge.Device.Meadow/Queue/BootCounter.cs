@@ -1,0 +1,47 @@
+using System.Buffers.Binary;
+
+namespace Edge.Device.Meadow.Queue;
+
+/// <summary>
+/// The persisted boot counter in the queue folder (<c>boot.id</c>, 4 bytes + CRC32C, replaced atomically):
+/// every device instance gets the next value, so (device id, boot id, sequence) never repeats.
+/// </summary>
+internal static class BootCounter
+{
+    private const string FileName = "boot.id";
+
+    public static uint Next(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, FileName);
+        uint previous = 0;
+        if (File.Exists(path))
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length == 8 && BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)) == RecordFormat.Crc(bytes.AsSpan(0, 4), []))
+            {
+                previous = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+            }
+            else
+            {
+                // Corrupted: fall back to the clock so the id still differs from recent boots.
+                previous = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            }
+        }
+
+        var next = previous == uint.MaxValue ? 1 : previous + 1;
+        var data = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(data, next);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), RecordFormat.Crc(data.AsSpan(0, 4), []));
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            stream.Write(data);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        DirectorySync.Flush(directory);
+        return next;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Buffers.Binary;
+
+namespace Edge.Device.Meadow.Queue;
+
+internal sealed partial class DurableQueue
+{
+    private const string AckFileName = "ack.dat";
+    private const string AckTempName = "ack.tmp";
+
+    /// <summary>Applies the full policy, writes the accepted records, fsyncs once, then publishes them.</summary>
+    private void WriteBatch(List<PendingAppend> batch)
+    {
+        var accepted = new List<PendingAppend>(batch.Count);
+        var rejected = new List<PendingAppend>();
+        lock (_gate)
+        {
+            long reserved = 0;
+            foreach (var pending in batch)
+            {
+                long size = RecordSize(pending.Payload.Length);
+                if (size > _capacity)
+                {
+                    rejected.Add(pending);
+                    continue;
+                }
+
+                if (_liveBytes + reserved + size > _capacity)
+                {
+                    if (_policy == QueueFullPolicy.DropNewest)
+                    {
+                        rejected.Add(pending);
+                        continue;
+                    }
+
+                    while (_live.Count > 0 && _liveBytes + reserved + size > _capacity)
+                    {
+                        var dropped = _live.Dequeue();
+                        _liveBytes -= RecordSize(dropped.Length);
+                        _liveReadings -= dropped.Readings;
+                        _droppedReadings += dropped.Readings;
+                        _ackedThrough = Math.Max(_ackedThrough, dropped.Id);
+                    }
+
+                    if (_liveBytes + reserved + size > _capacity)
+                    {
+                        rejected.Add(pending);
+                        continue;
+                    }
+                }
+
+                reserved += size;
+                accepted.Add(pending);
+            }
+
+            foreach (var r in rejected)
+            {
+                _droppedReadings += r.Readings;
+            }
+
+            TrimSegments();
+        }
+
+        var written = new List<QueuedPack>(accepted.Count);
+        try
+        {
+            var createdSegment = false;
+            Span<byte> header = stackalloc byte[RecordFormat.HeaderSize];
+            foreach (var pending in accepted)
+            {
+                if (_active.Length > 0 && _active.Length + RecordSize(pending.Payload.Length) > _segmentBytes)
+                {
+                    RollSegment();
+                    createdSegment = true;
+                }
+
+                var id = _nextId++;
+                RecordFormat.WriteHeader(header, id, pending.Readings, pending.Payload);
+                _activeStream.Write(header);
+                _activeStream.Write(pending.Payload);
+                written.Add(new QueuedPack(id, _active, _active.Length + RecordFormat.HeaderSize, pending.Payload.Length, pending.Readings));
+                _active.Length += RecordSize(pending.Payload.Length);
+                _active.LastId = id;
+            }
+
+            if (accepted.Count > 0)
+            {
+                _activeStream.Flush(flushToDisk: true);
+                if (createdSegment)
+                {
+                    DirectorySync.Flush(_directory);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing of this batch is reported queued; the tail is cut on the next open if it was torn.
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(e);
+            }
+
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (accepted.Count > 0)
+            {
+                _fsyncs++;
+            }
+
+            foreach (var pack in written)
+            {
+                _live.Enqueue(pack);
+                _liveBytes += RecordSize(pack.Length);
+                _liveReadings += pack.Readings;
+                _queuedReadings += pack.Readings;
+            }
+
+            if (written.Count > 0)
+            {
+                _packAvailable.TrySetResult();
+                _packAvailable = NewSignal();
+            }
+        }
+
+        foreach (var pending in accepted)
+        {
+            pending.Completion.TrySetResult(true);
+        }
+
+        foreach (var pending in rejected)
+        {
+            pending.Completion.TrySetResult(false);
+        }
+    }
+
+    /// <summary>Starts a new segment file after the active one (writer thread only).</summary>
+    private void RollSegment()
+    {
+        _activeStream.Flush(flushToDisk: true);
+        _activeStream.Dispose();
+        var next = new QueueSegment(_directory, _active.Index + 1, 0);
+        var stream = OpenForAppend(next.Path);
+        lock (_gate)
+        {
+            _segments.Add(next);
+            _active = next;
+            _activeStream = stream;
+            TrimSegments();
+        }
+    }
+
+    private static FileStream OpenForAppend(string path)
+    {
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        stream.Seek(0, SeekOrigin.End);
+        return stream;
+    }
+
+    /// <summary>Deletes leading segments whose records are all acknowledged or dropped (caller holds the gate).</summary>
+    private void TrimSegments()
+    {
+        while (_segments.Count > 1 && !ReferenceEquals(_segments[0], _active) && _segments[0].LastId <= _ackedThrough)
+        {
+            try
+            {
+                File.Delete(_segments[0].Path);
+            }
+            catch (IOException)
+            {
+                return; // retried at the next trim
+            }
+
+            _segments.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Persists the acknowledged id when it moved: write ack.tmp, fsync, rename over ack.dat (caller holds the gate).</summary>
+    private void PersistAck()
+    {
+        if (_ackedThrough == _persistedAck)
+        {
+            return;
+        }
+
+        Span<byte> bytes = stackalloc byte[12];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, _ackedThrough);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], RecordFormat.Crc(bytes[..8], []));
+        var temp = Path.Combine(_directory, AckTempName);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, Path.Combine(_directory, AckFileName), overwrite: true);
+            _persistedAck = _ackedThrough;
+        }
+        catch (IOException)
+        {
+            // A stale ack offset only causes duplicates, never loss; retried next time.
+        }
+    }
+
+    private long ReadPersistedAck()
+    {
+        var path = Path.Combine(_directory, AckFileName);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length != 12 || BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)) != RecordFormat.Crc(bytes.AsSpan(0, 8), []))
+        {
+            return 0; // unreadable: resend everything still in the segments (duplicates, not loss)
+        }
+
+        return BinaryPrimitives.ReadInt64LittleEndian(bytes);
+    }
+}

@@ -1,0 +1,227 @@
+namespace Edge.Device.Meadow.Queue;
+
+/// <summary>
+/// The store-and-forward queue: append-only, checksummed segment files in one folder, with a byte cap and a
+/// full policy. <see cref="AppendAsync"/> completes only after the record is fsynced (group commit: one
+/// writer drains every pending append, writes them and fsyncs once). Packs are read back oldest first;
+/// <see cref="Acknowledge"/> trims them: fully acknowledged segments are deleted and the acknowledged id is
+/// persisted in a small file replaced atomically (write, fsync, rename), never by rewriting a segment.
+/// </summary>
+/// <remarks>Thread-safe. One instance per folder (and per process).</remarks>
+internal sealed partial class DurableQueue : IAsyncDisposable
+{
+    private static readonly TimeSpan AckPersistInterval = TimeSpan.FromSeconds(1);
+
+    private readonly string _directory;
+    private readonly long _capacity;
+    private readonly int _segmentBytes;
+    private readonly QueueFullPolicy _policy;
+    private readonly object _gate = new();
+    private readonly List<QueueSegment> _segments = [];
+    private readonly Queue<QueuedPack> _live = new();
+    private readonly List<PendingAppend> _pending = [];
+    private readonly SemaphoreSlim _writerSignal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _packAvailable = NewSignal();
+    private QueueSegment _active = null!;
+    private FileStream _activeStream = null!;
+    private Task _writer = Task.CompletedTask;
+    private long _nextId;
+    private long _ackedThrough;
+    private long _persistedAck;
+    private long _liveBytes;
+    private long _liveReadings;
+    private long _queuedReadings;
+    private long _ackedReadings;
+    private long _ackedPacks;
+    private long _droppedReadings;
+    private long _fsyncs;
+    private bool _disposed;
+
+    private DurableQueue(string directory, long capacity, int segmentBytes, QueueFullPolicy policy)
+    {
+        _directory = directory;
+        _capacity = capacity;
+        _segmentBytes = segmentBytes;
+        _policy = policy;
+    }
+
+    /// <summary>Bytes of a record on disk for a payload of this length.</summary>
+    public static int RecordSize(int payloadLength) => RecordFormat.HeaderSize + payloadLength;
+
+    /// <summary>Live packs recovered when the queue was opened.</summary>
+    public int RecoveredPacks { get; private set; }
+
+    /// <summary>Bytes cut from torn or corrupted tails when the queue was opened.</summary>
+    public long TruncatedBytes { get; private set; }
+
+    /// <summary>Opens the folder, recovers the segments (cutting torn tails) and starts the group-commit writer.</summary>
+    public static DurableQueue Open(string directory, long capacityBytes, int segmentBytes, QueueFullPolicy policy)
+    {
+        Directory.CreateDirectory(directory);
+        var queue = new DurableQueue(directory, capacityBytes, segmentBytes, policy);
+        queue.Recover();
+        queue._writer = Task.Run(queue.WriterLoopAsync);
+        return queue;
+    }
+
+    /// <summary>
+    /// Appends a pack; the task completes with true once it is durable on disk, false when the full policy
+    /// rejected it (DropNewest, or a pack larger than the cap).
+    /// </summary>
+    public Task<bool> AppendAsync(byte[] payload, int readings)
+    {
+        var pending = new PendingAppend(payload, readings);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pending.Add(pending);
+        }
+
+        _writerSignal.Release();
+        return pending.Completion.Task;
+    }
+
+    /// <summary>The oldest unacknowledged pack, or null.</summary>
+    public QueuedPack? PeekOldest()
+    {
+        lock (_gate)
+        {
+            return _live.Count > 0 ? _live.Peek() : null;
+        }
+    }
+
+    /// <summary>Completes when at least one pack is waiting.</summary>
+    public Task WaitForPackAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _live.Count > 0 ? Task.CompletedTask : _packAvailable.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Reads a pack's payload; null when it was dropped or acknowledged meanwhile.</summary>
+    public byte[]? ReadPayload(QueuedPack pack)
+    {
+        lock (_gate)
+        {
+            if (_live.Count == 0 || pack.Id < _live.Peek().Id || pack.Id <= _ackedThrough)
+            {
+                return null;
+            }
+
+            var payload = new byte[pack.Length];
+            // The writer only appends past this region; reading written bytes through another handle is safe.
+            using var handle = File.OpenHandle(pack.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var read = 0;
+            while (read < payload.Length)
+            {
+                var n = RandomAccess.Read(handle, payload.AsSpan(read), pack.PayloadOffset + read);
+                if (n == 0)
+                {
+                    throw new IOException("Queue segment " + pack.Segment.Path + " is shorter than its index says.");
+                }
+
+                read += n;
+            }
+
+            return payload;
+        }
+    }
+
+    /// <summary>Marks every pack up to and including <paramref name="id"/> as delivered and trims the queue.</summary>
+    public void Acknowledge(long id)
+    {
+        lock (_gate)
+        {
+            while (_live.Count > 0 && _live.Peek().Id <= id)
+            {
+                var pack = _live.Dequeue();
+                _liveBytes -= RecordSize(pack.Length);
+                _liveReadings -= pack.Readings;
+                _ackedReadings += pack.Readings;
+                _ackedPacks++;
+            }
+
+            _ackedThrough = Math.Max(_ackedThrough, id);
+            TrimSegments();
+        }
+    }
+
+    /// <summary>A snapshot of the queue's counters.</summary>
+    public QueueCounters GetCounters()
+    {
+        lock (_gate)
+        {
+            return new QueueCounters(_liveReadings, _liveBytes, _live.Count, _queuedReadings, _ackedReadings, _ackedPacks, _droppedReadings, _fsyncs, _segments.Count);
+        }
+    }
+
+    /// <summary>Completes pending appends, persists the acknowledged offset and closes the files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        await _stopping.CancelAsync();
+        await _writer;
+        lock (_gate)
+        {
+            PersistAck();
+            _activeStream.Dispose();
+        }
+
+        _stopping.Dispose();
+        _writerSignal.Dispose();
+        _packAvailable.TrySetCanceled();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task WriterLoopAsync()
+    {
+        var stopping = false;
+        while (true)
+        {
+            if (!stopping)
+            {
+                try
+                {
+                    await _writerSignal.WaitAsync(AckPersistInterval, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    stopping = true;
+                }
+            }
+
+            List<PendingAppend> batch;
+            lock (_gate)
+            {
+                batch = [.. _pending];
+                _pending.Clear();
+            }
+
+            if (batch.Count > 0)
+            {
+                WriteBatch(batch);
+            }
+            else if (stopping)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                PersistAck();
+            }
+        }
+    }
+}

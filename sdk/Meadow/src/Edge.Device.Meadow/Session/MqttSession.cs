@@ -1,0 +1,230 @@
+using Edge.Protocol.Topics;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Edge.Device.Meadow.Session;
+
+/// <summary>
+/// The connection supervisor around one MQTTnet client: connects (MQTT 5, clean start off, session expiry,
+/// keep-alive, retained "offline" last will), publishes the retained "online" birth message, subscribes to the
+/// device's command topics, and reconnects with exponential backoff and full jitter on the injected clock.
+/// </summary>
+internal sealed class MqttSession : IAsyncDisposable
+{
+    private readonly EdgeDeviceOptions _options;
+    private readonly ILogger _logger;
+    private readonly IMqttClient _client;
+    private readonly ReconnectBackoff _backoff;
+    private readonly object _gate = new();
+    private TaskCompletionSource _connected = NewSignal();
+    private TaskCompletionSource _disconnected = NewSignal();
+    private long _connects;
+
+    public MqttSession(EdgeDeviceOptions options, ILogger logger, Func<MqttApplicationMessageReceivedEventArgs, Task> onMessage, Random random)
+    {
+        _options = options;
+        _logger = logger;
+        _backoff = new ReconnectBackoff(options.ReconnectMinDelay, options.ReconnectMaxDelay, random);
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += onMessage;
+        _client.DisconnectedAsync += e =>
+        {
+            lock (_gate)
+            {
+                _disconnected.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Successful connects after the first.</summary>
+    public long Reconnects => Math.Max(0, Interlocked.Read(ref _connects) - 1);
+
+    /// <summary>True while connected (and the birth message and subscription went through).</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connected.Task.IsCompleted && _client.IsConnected;
+            }
+        }
+    }
+
+    /// <summary>The backoff state (tests read the schedule).</summary>
+    internal ReconnectBackoff Backoff => _backoff;
+
+    /// <summary>Completes when connected.</summary>
+    public Task WaitConnectedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _connected.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Runs the connect / wait-for-disconnect / back-off loop until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Task disconnected;
+            lock (_gate)
+            {
+                _disconnected = NewSignal();
+                disconnected = _disconnected.Task;
+            }
+
+            try
+            {
+                await ConnectAsync(cancellationToken);
+                _backoff.Reset();
+                Interlocked.Increment(ref _connects);
+                lock (_gate)
+                {
+                    _connected.TrySetResult();
+                }
+
+                await disconnected.WaitAsync(cancellationToken);
+                Log.Disconnected(_logger, _options.DeviceId, "connection lost");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // any connect failure (socket, protocol, timeout) means: back off and retry
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                var delay = _backoff.Ceiling;
+                Log.ConnectFailed(_logger, _options.DeviceId, delay, e);
+                await DisconnectQuietlyAsync();
+            }
+
+            lock (_gate)
+            {
+                if (_connected.Task.IsCompleted)
+                {
+                    _connected = NewSignal();
+                }
+            }
+
+            try
+            {
+                await Task.Delay(_backoff.NextDelay(), _options.TimeProvider, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Publishes at QoS 1 and waits for the PUBACK; true when the broker accepted the message.</summary>
+    /// <exception cref="Exception">MQTTnet's exceptions when not connected or the connection drops.</exception>
+    public async Task<(bool Accepted, string Reason)> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(retain)
+            .Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.OperationTimeout);
+        var result = await _client.PublishAsync(message, timeout.Token);
+        // [MQTT-3.4.2] reason 0x10 "no matching subscribers" still means the broker took the message.
+        var accepted = result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
+        return (accepted, result.ReasonCode.ToString());
+    }
+
+    /// <summary>Publishes the retained "offline" status and disconnects normally (the will is then not sent) [MQTT-3.1.2-10].</summary>
+    public async Task GoOfflineAsync(CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await PublishAsync(EdgeTopics.Status(_options.DeviceId), EdgeStatus.OfflinePayload(), retain: true, cancellationToken);
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
+        }
+#pragma warning disable CA1031 // best effort: the broker publishes the will instead
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            await DisconnectQuietlyAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DisconnectQuietlyAsync();
+        _client.Dispose();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var deviceId = _options.DeviceId;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(deviceId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(_options.OperationTimeout)
+            .WithWillTopic(EdgeTopics.Status(deviceId))
+            .WithWillPayload(EdgeStatus.OfflinePayload())
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_options.UserName is not null)
+        {
+            builder = builder.WithCredentials(_options.UserName, _options.Password);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.OperationTimeout);
+        var result = await _client.ConnectAsync(builder.Build(), timeout.Token);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException("CONNACK refused: " + result.ResultCode);
+        }
+
+        var birth = await PublishAsync(EdgeTopics.Status(deviceId), EdgeStatus.OnlinePayload(), retain: true, cancellationToken);
+        if (!birth.Accepted)
+        {
+            throw new InvalidOperationException("Birth message refused: " + birth.Reason);
+        }
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(EdgeTopics.CommandFilter(deviceId)).WithAtLeastOnceQoS())
+            .Build();
+        await _client.SubscribeAsync(subscribe, timeout.Token);
+        Log.Connected(_logger, deviceId, _options.Host, _options.Port, result.IsSessionPresent);
+    }
+
+    private async Task DisconnectQuietlyAsync()
+    {
+        try
+        {
+            if (_client.IsConnected)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token);
+            }
+        }
+#pragma warning disable CA1031 // already gone
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}
