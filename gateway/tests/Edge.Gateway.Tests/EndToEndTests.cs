@@ -74,6 +74,19 @@ public sealed class EndToEndTests
         Assert.Contains(key, line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_InstallerConfigFileFromEdgeConfig_IsLoadedAndValidated()
+    {
+        var data = Directory.CreateTempSubdirectory("edge-gw-config-").FullName;
+        var file = Path.Combine(data, "appsettings.json");
+        await File.WriteAllTextAsync(file, "{ \"Storage\": { \"WhenFull\": \"Never\" } }", TestContext.Current.CancellationToken);
+
+        var (exit, output) = await GatewayProcess.RunToExitAsync(new Dictionary<string, string> { ["EDGE_CONFIG"] = file }, $"--Storage:Path={data}");
+
+        Assert.Equal(78, exit);
+        Assert.Contains("Storage:WhenFull", output, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string stdin, params string[] arguments)
     {
         var info = new ProcessStartInfo(file)

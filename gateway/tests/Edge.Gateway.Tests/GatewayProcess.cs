@@ -18,10 +18,12 @@ internal sealed class GatewayProcess : IDisposable
     {
         DataDirectory = Directory.CreateTempSubdirectory("edge-gw-").FullName;
         Port = FreeTcpPort.Next();
+        HttpPort = FreeTcpPort.Next();
         _arguments =
         [
             Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"),
             $"--Mqtt:Port={Port}",
+            $"--Http:Port={HttpPort}",
             "--Mqtt:BindAddress=127.0.0.1",
             $"--Storage:Path={DataDirectory}",
             $"--Kafka:BootstrapServers={bootstrapServers}",
@@ -32,6 +34,8 @@ internal sealed class GatewayProcess : IDisposable
     }
 
     public int Port { get; }
+
+    public int HttpPort { get; }
 
     public string DataDirectory { get; }
 
@@ -107,7 +111,9 @@ internal sealed class GatewayProcess : IDisposable
     }
 
     /// <summary>Runs the gateway with arguments to completion (for configuration errors); returns exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments) => RunToExitAsync(null, arguments);
+
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string>? environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -116,6 +122,11 @@ internal sealed class GatewayProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"));
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -17,6 +17,7 @@ internal sealed class GatewayMetrics
     private long _deliveryErrors;
     private long _rewinds;
     private long _undecodable;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refusals = new(StringComparer.Ordinal);
 
     public long ConnectedClients => Volatile.Read(ref _connectedClients);
 
@@ -67,6 +68,15 @@ internal sealed class GatewayMetrics
     public void MessageRefusedTooLarge() => Interlocked.Increment(ref _refusedTooLarge);
 
     public void ConnectionRefusedClientId() => Interlocked.Increment(ref _refusedClientId);
+
+    /// <summary>A connection refused for a reason such as "bad_credentials", "revoked", "rate_limited", "tls".</summary>
+    public void ConnectionRefused(string reason) => _refusals.AddOrUpdate("connect:" + reason, 1, (_, n) => n + 1);
+
+    /// <summary>A publish or subscription refused for a reason such as "not_authorized".</summary>
+    public void PublishRefused(string reason) => _refusals.AddOrUpdate("publish:" + reason, 1, (_, n) => n + 1);
+
+    /// <summary>Refusals by "kind:reason".</summary>
+    public IReadOnlyDictionary<string, long> Refusals => _refusals;
 
     public void MessageRefusedError() => Interlocked.Increment(ref _refusedError);
 

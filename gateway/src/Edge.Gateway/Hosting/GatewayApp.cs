@@ -6,6 +6,10 @@ using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Egress;
 using Edge.Gateway.Ingest;
 using Edge.Gateway.Log;
+using Edge.Gateway.Security;
+using Edge.Gateway.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -91,18 +95,28 @@ internal static partial class GatewayApp
             builder.Services.AddSingleton<GatewayMetrics>();
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Kafka.ShutdownTimeoutSeconds + 15));
-            builder.Services.AddHostedService<KafkaEgressService>();
-            builder.Services.AddHostedService<MqttIngestService>();
+            builder.Services.AddGatewaySecurity(settings);
+            builder.Services.AddSingleton<KafkaEgressService>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaEgressService>());
+            builder.Services.AddSingleton<MqttIngestService>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
             builder.Services.AddHostedService<StatusReporter>();
             if (demo)
             {
                 builder.Services.AddHostedService<DemoFleetService>();
             }
 
-            using var host = builder.Build();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(settings.Http.BindAddress), settings.Http.Port));
+            await using var host = builder.Build();
+            GatewayEndpoints.Map(host);
             try
             {
                 await host.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await errors.WriteLineAsync($"edge-gateway: Http:Port {settings.Http.Port} is already in use. Choose another with --Http:Port=PORT.");
+                return ExitCodes.Config;
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
             {
@@ -120,13 +134,24 @@ internal static partial class GatewayApp
         }
     }
 
-    private static HostApplicationBuilder CreateBuilder(string[] args, bool demo)
+    private static WebApplicationBuilder CreateBuilder(string[] args, bool demo)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+
+        // An installer's configuration file (the systemd unit sets EDGE_CONFIG=/etc/edge-gateway/appsettings.json).
+        // It overrides appsettings.json next to the binary; the environment and command line still override it.
+        if (Environment.GetEnvironmentVariable("EDGE_CONFIG") is { Length: > 0 } configFile)
+        {
+            var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = Path.GetFullPath(configFile), Optional = false };
+            source.ResolveFileProvider();
+            var jsonSources = builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>().ToList();
+            var index = jsonSources.Count == 0 ? 0 : builder.Configuration.Sources.IndexOf(jsonSources[^1]) + 1;
+            builder.Configuration.Sources.Insert(index, source);
+        }
         if (demo)
         {
             // Demo defaults sit below every other source, so the command line and environment still win.

@@ -20,6 +20,8 @@ internal sealed partial class GatewaySettings
 
     public KafkaOptions Kafka { get; } = new();
 
+    public HttpOptions Http { get; } = new();
+
     /// <summary>Binds and validates; throws <see cref="ConfigurationException"/> naming the first bad key.</summary>
     public static GatewaySettings Load(IConfiguration configuration)
     {
@@ -29,6 +31,7 @@ internal sealed partial class GatewaySettings
         Bind(configuration, "Mqtt", settings.Mqtt);
         Bind(configuration, "Storage", settings.Storage);
         Bind(configuration, "Kafka", settings.Kafka);
+        Bind(configuration, "Http", settings.Http);
         settings.Validate();
         return settings;
     }
@@ -79,6 +82,13 @@ internal sealed partial class GatewaySettings
         Require(Mqtt.Port is > 0 and <= 65535, "Mqtt:Port", $"must be between 1 and 65535 (was {Mqtt.Port})");
         Require(IPAddress.TryParse(Mqtt.BindAddress, out _), "Mqtt:BindAddress", $"must be an IP address (was '{Mqtt.BindAddress}')");
         Require(Mqtt.MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024, "Mqtt:MaxPayloadBytes", $"must be between 1 and 16777216 (was {Mqtt.MaxPayloadBytes})");
+        if (Mqtt.Tls.Validate() is { } tls)
+        {
+            throw new ConfigurationException(tls.Key, tls.Problem);
+        }
+
+        Require(Http.Port is > 0 and <= 65535, "Http:Port", $"must be between 1 and 65535 (was {Http.Port})");
+        Require(IPAddress.TryParse(Http.BindAddress, out _), "Http:BindAddress", $"must be an IP address (was '{Http.BindAddress}')");
         Require(Mqtt.FullRetryDelayMilliseconds is >= 0 and <= 60_000, "Mqtt:FullRetryDelayMilliseconds", "must be between 0 and 60000");
 
         Require(!string.IsNullOrWhiteSpace(Storage.Path), "Storage:Path", "must name a directory");

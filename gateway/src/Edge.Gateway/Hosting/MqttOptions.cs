@@ -24,4 +24,7 @@ internal sealed class MqttOptions
     /// connection is closed (it then reconnects and resends). Slows retry storms. Default 1000 ms.
     /// </summary>
     public int FullRetryDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary><c>Mqtt:Tls:*</c>: the TLS listener.</summary>
+    public MqttTlsOptions Tls { get; } = new();
 }
