@@ -1,0 +1,35 @@
+namespace Esp32.Telemetry;
+
+/// <summary>Site settings: edit before flashing (see README.md). Kept in one place so nothing else changes per site.</summary>
+public static class Settings
+{
+    /// <summary>Wi-Fi network name.</summary>
+    public const string WifiSsid = "site-wifi";
+
+    /// <summary>Wi-Fi password.</summary>
+    public const string WifiPassword = "change-me";
+
+    /// <summary>The gateway's address on the site network (the Raspberry Pi running Edge.Gateway).</summary>
+    public const string GatewayHost = "192.168.1.10";
+
+    /// <summary>1883 for plain MQTT; 8883 with <see cref="UseTls"/>.</summary>
+    public const int GatewayPort = 1883;
+
+    /// <summary>TLS to the gateway (needs the gateway's CA certificate on the board, see README.md).</summary>
+    public const bool UseTls = false;
+
+    /// <summary>The device id the installer provisioned on the gateway: 1-64 of [A-Za-z0-9._-].</summary>
+    public const string DeviceId = "esp32-01";
+
+    /// <summary>The device secret the installer provisioned (MQTT password).</summary>
+    public const string DeviceSecret = "change-me";
+
+    /// <summary>How often the BME280 is measured.</summary>
+    public const int MeasureIntervalMilliseconds = 10_000;
+
+    /// <summary>I2C bus pins on the ESP32 DevKit (SDA, SCL).</summary>
+    public const int I2cDataPin = 21;
+
+    /// <summary>I2C clock pin.</summary>
+    public const int I2cClockPin = 22;
+}

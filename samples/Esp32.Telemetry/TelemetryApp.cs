@@ -1,0 +1,85 @@
+using System;
+using System.Threading;
+using Edge.Device.NanoFramework;
+using Edge.Protocol.Commands;
+
+namespace Esp32.Telemetry;
+
+/// <summary>
+/// The app without the hardware: measures the climate sensor on an interval and reports three readings
+/// through the Edge SDK, which batches them, queues them through Wi-Fi outages and acks commands.
+/// Compiled in the nanoFramework compat build (Esp32.Telemetry.csproj) and in the SDK's host tests.
+/// </summary>
+public sealed class TelemetryApp : IDisposable
+{
+    private readonly TelemetryRuntime _runtime;
+    private readonly IClimateSensor _sensor;
+    private readonly int _temperature;
+    private readonly int _humidity;
+    private readonly int _pressure;
+    private int _interval = Settings.MeasureIntervalMilliseconds;
+
+    /// <summary>Creates the app over a channel to the gateway (TcpChannel on the board).</summary>
+    public TelemetryApp(IMqttChannel channel, IClimateSensor sensor, TelemetryOptions options)
+    {
+        _sensor = sensor;
+        _runtime = new TelemetryRuntime(channel, options);
+        // Push-mode sensors: one BME280 measurement yields all three, reported together.
+        _temperature = _runtime.AddSensor("temperature", "Cel", null, 0, 0.1);
+        _humidity = _runtime.AddSensor("humidity", "%RH", null, 0, 0.5);
+        _pressure = _runtime.AddSensor("pressure", "Pa", null, 0, 10);
+        _runtime.OnCommand("interval", SetInterval);
+    }
+
+    /// <summary>The SDK runtime (connection state and counters, for diagnostics).</summary>
+    public TelemetryRuntime Runtime => _runtime;
+
+    /// <summary>Current measurement interval in milliseconds (changed by the "interval" command).</summary>
+    public int IntervalMilliseconds => _interval;
+
+    /// <summary>Starts MQTT and the SDK's runtime thread.</summary>
+    public void Start() => _runtime.Start();
+
+    /// <summary>Measures once and reports the three readings.</summary>
+    public void MeasureOnce()
+    {
+        if (_sensor.Measure())
+        {
+            _runtime.Report(_temperature, _sensor.TemperatureCelsius);
+            _runtime.Report(_humidity, _sensor.HumidityPercent);
+            _runtime.Report(_pressure, _sensor.PressurePascals);
+        }
+    }
+
+    /// <summary>Measures forever (the board's main loop).</summary>
+    public void Run()
+    {
+        while (true)
+        {
+            MeasureOnce();
+            Thread.Sleep(_interval);
+        }
+    }
+
+    /// <summary>Publishes what is batched, says "offline" and disconnects cleanly.</summary>
+    public void Dispose() => _runtime.Dispose();
+
+    // Command "interval" with args = CBOR unsigned integer milliseconds, e.g. 0x19 0x13 0x88 for 5000.
+    private bool SetInterval(string name, EdgeCommand command, out string? message)
+    {
+        var args = command.GetArgs();
+        if (args.Length == 3 && args[0] == 0x19)
+        {
+            var value = (args[1] << 8) | args[2];
+            if (value >= 1_000)
+            {
+                _interval = value;
+                message = "interval set";
+                return true;
+            }
+        }
+
+        message = "args: an unsigned 16-bit CBOR integer of at least 1000 ms";
+        return false;
+    }
+}

@@ -1,0 +1,66 @@
+using Edge.Device.NanoFramework.Tests.Support;
+using Edge.Protocol.Commands;
+using Edge.Protocol.Senml;
+using Esp32.Telemetry;
+
+namespace Edge.Device.NanoFramework.Tests.Samples;
+
+/// <summary>The ESP32 sample's app (compiled from samples/Esp32.Telemetry) with a fake BME280 over the loopback server.</summary>
+public sealed class Esp32TelemetryAppTests
+{
+    private sealed class FakeBme280 : IClimateSensor
+    {
+        public double TemperatureCelsius { get; set; } = 21.5;
+
+        public double HumidityPercent { get; set; } = 40;
+
+        public double PressurePascals { get; set; } = 101_325;
+
+        public bool Measure() => true;
+    }
+
+    private static TelemetryApp App(LoopbackBroker broker, FakeBme280 sensor) => new(broker, sensor, new TelemetryOptions
+    {
+        DeviceId = Settings.DeviceId,
+        Secret = Settings.DeviceSecret,
+        Mqtt = new MqttClientOptions { PollMilliseconds = 20 },
+    });
+
+    [Fact]
+    public async Task MeasureOnce_FakeBme280_PublishesTemperatureHumidityPressure()
+    {
+        var broker = new LoopbackBroker();
+        using var app = App(broker, new FakeBme280());
+        app.Start();
+
+        app.MeasureOnce();
+        app.Runtime.Flush();
+
+        await TestWait.ForAsync(() => broker.PublishesSnapshot().Any(p => p.Topic.EndsWith("/telemetry", StringComparison.Ordinal)), "telemetry");
+        var pack = SenmlDecoder.Decode(broker.PublishesSnapshot().First(p => p.Topic == "edge/v1/esp32-01/telemetry").Payload);
+        Assert.Equal(["esp32-01:temperature", "esp32-01:humidity", "esp32-01:pressure"], Enumerable.Range(0, pack.Count).Select(i => pack[i].ResolvedName));
+        Assert.Equal([21.5, 40, 101_325], Enumerable.Range(0, pack.Count).Select(i => pack[i].ResolvedValue));
+        Assert.Equal(["Cel", "%RH", "Pa"], Enumerable.Range(0, pack.Count).Select(i => pack[i].ResolvedUnit));
+    }
+
+    [Fact]
+    public async Task IntervalCommand_ValidArgs_ChangesIntervalAndAcksOk()
+    {
+        var broker = new LoopbackBroker();
+        using var app = App(broker, new FakeBme280());
+        app.Start();
+        await TestWait.ForAsync(() => app.Runtime.Client.IsConnected, "connected");
+
+        var payload = new byte[64];
+        var n = EdgeCommandCodec.EncodeCommand(payload, 0, payload.Length, "c-1", [0x19, 0x13, 0x88], 0, 3);
+        var packet = new byte[128];
+        const string topic = "edge/v1/esp32-01/cmd/interval";
+        var length = MqttPacketWriter.WritePublish(packet, 0, topic, topic.Length, payload, 0, n, MqttQos.AtLeastOnce, false, false, 3);
+        broker.SendToClient(packet[..length]);
+
+        await TestWait.ForAsync(() => app.IntervalMilliseconds == 5_000, "interval changed");
+        await TestWait.ForAsync(() => broker.PublishesSnapshot().Any(p => p.Topic == "edge/v1/esp32-01/cmd-ack"), "ack");
+        var ack = broker.PublishesSnapshot().First(p => p.Topic == "edge/v1/esp32-01/cmd-ack");
+        Assert.True(EdgeCommandCodec.DecodeAck(ack.Payload, 0, ack.Payload.Length).Ok);
+    }
+}
