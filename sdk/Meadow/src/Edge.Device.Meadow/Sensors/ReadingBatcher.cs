@@ -78,11 +78,20 @@ internal sealed class ReadingBatcher : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
+    /// <summary>The batch timer's callback: must never throw (it would take the process down).</summary>
     private void Flush()
     {
-        lock (_gate)
+        try
         {
-            FlushLocked();
+            lock (_gate)
+            {
+                FlushLocked();
+            }
+        }
+        catch (ObjectDisposedException e)
+        {
+            // The device is being disposed: the readings of this batch are reported as not queued.
+            Log.QueueFailed(_logger, e);
         }
     }
 
@@ -122,7 +131,17 @@ internal sealed class ReadingBatcher : IDisposable
             _sequence = sequence;
             var payload = _buffer.AsSpan(0, length).ToArray();
             var members = _readings.GetRange(start, end - start);
-            appends.Add(CompleteWhenQueuedAsync(_queue.AppendAsync(payload, members.Count), members));
+            Task<bool> append;
+            try
+            {
+                append = _queue.AppendAsync(payload, members.Count);
+            }
+            catch (ObjectDisposedException e)
+            {
+                append = Task.FromException<bool>(e);
+            }
+
+            appends.Add(CompleteWhenQueuedAsync(append, members));
             start = end;
         }
 
