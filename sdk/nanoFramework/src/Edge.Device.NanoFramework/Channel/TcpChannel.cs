@@ -32,8 +32,8 @@ public sealed class TcpChannel : IMqttChannel
 
     /// <summary>
     /// A TCP channel to host:port, with TLS 1.2 when <paramref name="useTls"/> is set (port 8883).
-    /// On nanoFramework <paramref name="caCertificate"/> is the root that signs the server certificate;
-    /// on .NET the operating system's trust store validates it and the parameter is ignored.
+    /// <paramref name="caCertificate"/> is the root that signs the server certificate (a site gateway's own CA);
+    /// null trusts the system's roots (on nanoFramework: the CA stored on the device). The host name is checked.
     /// </summary>
     public TcpChannel(string host, int port, bool useTls, X509Certificate? caCertificate)
     {
@@ -55,10 +55,11 @@ public sealed class TcpChannel : IMqttChannel
             Stream stream = new NetworkStream(socket, true);
             if (_useTls)
             {
-                var ssl = new SslStream(stream, false);
 #if NANOFRAMEWORK_1_0
+                var ssl = new SslStream(stream, false);
                 ssl.AuthenticateAsClient(_host, null, _caCertificate, SslProtocols.Tls12);
 #else
+                var ssl = _caCertificate == null ? new SslStream(stream, false) : new SslStream(stream, false, ValidateWithCa);
                 ssl.AuthenticateAsClient(_host, null, SslProtocols.Tls12, false);
 #endif
                 stream = ssl;
@@ -168,6 +169,30 @@ public sealed class TcpChannel : IMqttChannel
         stream?.Dispose();
         socket?.Close();
     }
+
+#if !NANOFRAMEWORK_1_0
+    /// <summary>.NET only: accepts a server chain that ends in the given CA (with the host name matching).</summary>
+    private bool ValidateWithCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (certificate == null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain();
+        using var ca = X509CertificateLoader.LoadCertificate(_caCertificate!.GetRawCertData());
+        using var server = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Add(ca);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return custom.Build(server);
+    }
+#endif
 
     private static IPAddress ResolveIPv4(string host)
     {
