@@ -174,3 +174,24 @@ public sealed class DurableQueueTests : IDisposable
         return result;
     }
 }
+
+public sealed class DurableQueueLockTests
+{
+    [Fact]
+    public async Task Open_FolderAlreadyInUse_ThrowsNamingTheFolder()
+    {
+        var folder = TestDevices.NewQueueFolder();
+        await using (var first = DurableQueue.Open(folder, 1 << 20, 4096, QueueFullPolicy.DropOldest))
+        {
+            var e = Assert.Throws<IOException>(() => DurableQueue.Open(folder, 1 << 20, 4096, QueueFullPolicy.DropOldest));
+            Assert.Contains(folder, e.Message, StringComparison.Ordinal);
+        }
+
+        await using (DurableQueue.Open(folder, 1 << 20, 4096, QueueFullPolicy.DropOldest))
+        {
+            // released on dispose
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+}

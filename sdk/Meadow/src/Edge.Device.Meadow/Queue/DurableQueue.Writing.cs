@@ -61,15 +61,25 @@ internal sealed partial class DurableQueue
         }
 
         var written = new List<QueuedPack>(accepted.Count);
+        var segmentStart = _active.Length;
         try
         {
             var createdSegment = false;
+            if (_needsRoll)
+            {
+                RollSegment();
+                segmentStart = 0;
+                createdSegment = true;
+                _needsRoll = false;
+            }
+
             Span<byte> header = stackalloc byte[RecordFormat.HeaderSize];
             foreach (var pending in accepted)
             {
                 if (_active.Length > 0 && _active.Length + RecordSize(pending.Payload.Length) > _segmentBytes)
                 {
                     RollSegment();
+                    segmentStart = 0;
                     createdSegment = true;
                 }
 
@@ -93,7 +103,19 @@ internal sealed partial class DurableQueue
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Nothing of this batch is reported queued; the tail is cut on the next open if it was torn.
+            // Nothing of this batch is reported queued. Cut what it left in the active segment, so records
+            // appended later are not hidden behind a torn one; if even that fails, continue in a new segment.
+            _active.Length = segmentStart;
+            try
+            {
+                _activeStream.SetLength(segmentStart);
+                _activeStream.Seek(0, SeekOrigin.End);
+            }
+            catch (Exception cut) when (cut is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                _needsRoll = true;
+            }
+
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetException(e);

@@ -37,6 +37,8 @@ internal sealed partial class DurableQueue : IAsyncDisposable
     private long _droppedReadings;
     private long _fsyncs;
     private bool _disposed;
+    private bool _needsRoll;
+    private FileStream? _lock;
 
     private DurableQueue(string directory, long capacity, int segmentBytes, QueueFullPolicy policy)
     {
@@ -60,7 +62,17 @@ internal sealed partial class DurableQueue : IAsyncDisposable
     {
         Directory.CreateDirectory(directory);
         var queue = new DurableQueue(directory, capacityBytes, segmentBytes, policy);
-        queue.Recover();
+        queue._lock = AcquireLock(directory);
+        try
+        {
+            queue.Recover();
+        }
+        catch
+        {
+            queue._lock.Dispose();
+            throw;
+        }
+
         queue._writer = Task.Run(queue.WriterLoopAsync);
         return queue;
     }
@@ -176,11 +188,25 @@ internal sealed partial class DurableQueue : IAsyncDisposable
         {
             PersistAck();
             _activeStream.Dispose();
+            _lock?.Dispose();
         }
 
         _stopping.Dispose();
         _writerSignal.Dispose();
         _packAvailable.TrySetCanceled();
+    }
+
+    /// <summary>One queue per folder: a second instance (in this or another process) would interleave records.</summary>
+    private static FileStream AcquireLock(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, "queue.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException("The queue folder " + directory + " is in use by another Edge device instance.", e);
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
