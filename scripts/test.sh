@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test in Edge.sln. Installs the real peers the tests need (Mosquitto, its clients, kcat)
-# when they are missing, so a fresh Debian machine with the .NET 10 SDK needs nothing else.
+# and Debian's chromium (status-page tests) when they are missing, so a fresh Debian machine with the .NET 10 SDK needs nothing else.
 # Usage: scripts/test.sh [extra dotnet test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ packages=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || packages+=(mosquitto)
 command -v mosquitto_pub >/dev/null 2>&1 || packages+=(mosquitto-clients)
 command -v kcat >/dev/null 2>&1 || packages+=(kcat)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "test.sh: installing Debian packages: ${packages[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -18,6 +18,8 @@ internal sealed class GatewayMetrics
     private long _rewinds;
     private long _undecodable;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refusals = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DeviceActivity> _devices = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
 
     public long ConnectedClients => Volatile.Read(ref _connectedClients);
 
@@ -50,12 +52,44 @@ internal sealed class GatewayMetrics
     /// <summary>Log records the egress could not decode (skipped, logged).</summary>
     public long Undecodable => Volatile.Read(ref _undecodable);
 
-    public void ClientConnected() => Interlocked.Increment(ref _connectedClients);
+    /// <summary>Devices seen since start, by client id.</summary>
+    public ICollection<DeviceActivity> Devices => _devices.Values;
 
-    public void ClientDisconnected() => Interlocked.Decrement(ref _connectedClients);
+    /// <summary>Seconds from produce to Kafka's persisted acknowledgement (prometheus histogram).</summary>
+    public Prometheus.Histogram KafkaDeliverySeconds { get; }
 
-    public void MessageAccepted(int qos)
+    /// <summary>The registry behind /metrics: one per gateway instance (never the static default).</summary>
+    public Prometheus.CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
+
+    public GatewayMetrics()
+        : this(TimeProvider.System)
     {
+    }
+
+    public GatewayMetrics(TimeProvider time)
+    {
+        _time = time;
+        KafkaDeliverySeconds = Prometheus.Metrics.WithCustomRegistry(Registry).CreateHistogram(
+            "edge_kafka_delivery_seconds",
+            "Time from handing a record to the Kafka producer until Kafka acknowledged it as persisted.",
+            new Prometheus.HistogramConfiguration { Buckets = Prometheus.Histogram.ExponentialBuckets(0.001, 2, 16) });
+    }
+
+    public void ClientConnected(string clientId)
+    {
+        Interlocked.Increment(ref _connectedClients);
+        Device(clientId).SetConnected(true, NowMs);
+    }
+
+    public void ClientDisconnected(string clientId)
+    {
+        Interlocked.Decrement(ref _connectedClients);
+        Device(clientId).SetConnected(false, NowMs);
+    }
+
+    public void MessageAccepted(string clientId, int qos, long bytes)
+    {
+        Device(clientId).OnAccepted((int)bytes, NowMs);
         Interlocked.Increment(ref _accepted);
         if (qos == 0)
         {
@@ -80,11 +114,22 @@ internal sealed class GatewayMetrics
 
     public void MessageRefusedError() => Interlocked.Increment(ref _refusedError);
 
-    public void RecordDelivered() => Interlocked.Increment(ref _delivered);
+    public void RecordDelivered(string clientId)
+    {
+        Interlocked.Increment(ref _delivered);
+        if (_devices.TryGetValue(clientId, out var device))
+        {
+            device.OnDelivered();
+        }
+    }
 
     public void DeliveryFailed() => Interlocked.Increment(ref _deliveryErrors);
 
     public void EgressRewound() => Interlocked.Increment(ref _rewinds);
 
     public void RecordUndecodable() => Interlocked.Increment(ref _undecodable);
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private DeviceActivity Device(string clientId) => _devices.GetOrAdd(clientId, id => new DeviceActivity(id));
 }

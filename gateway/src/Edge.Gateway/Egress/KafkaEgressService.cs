@@ -137,7 +137,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
                 }
             }
 
-            if (!TryBuildMessage(record, out var topic, out var message))
+            if (!TryBuildMessage(record, out var topic, out var message, out var clientId))
             {
                 tracker.Skip(record.Offset);
                 continue;
@@ -149,17 +149,18 @@ internal sealed partial class KafkaEgressService : BackgroundService
                 await tracker.WaitForProgressAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
             }
 
-            await ProduceAsync(producer, tracker, topic, message, ticket, cancellationToken);
+            await ProduceAsync(producer, tracker, topic, message, ticket, clientId, cancellationToken);
         }
     }
 
-    private async Task ProduceAsync(IProducer<byte[]?, byte[]> producer, DeliveryTracker tracker, string topic, Message<byte[]?, byte[]> message, long ticket, CancellationToken cancellationToken)
+    private async Task ProduceAsync(IProducer<byte[]?, byte[]> producer, DeliveryTracker tracker, string topic, Message<byte[]?, byte[]> message, long ticket, string clientId, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
             try
             {
-                producer.Produce(topic, message, report => OnDelivered(tracker, ticket, report));
+                producer.Produce(topic, message, report => OnDelivered(tracker, ticket, clientId, started, report));
                 return;
             }
             catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
@@ -176,12 +177,13 @@ internal sealed partial class KafkaEgressService : BackgroundService
         }
     }
 
-    private void OnDelivered(DeliveryTracker tracker, long ticket, DeliveryReport<byte[]?, byte[]> report)
+    private void OnDelivered(DeliveryTracker tracker, long ticket, string clientId, long started, DeliveryReport<byte[]?, byte[]> report)
     {
         var persisted = report.Status == PersistenceStatus.Persisted && !report.Error.IsError;
         if (persisted)
         {
-            _metrics.RecordDelivered();
+            _metrics.RecordDelivered(clientId);
+            _metrics.KafkaDeliverySeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             if (!KafkaReachable)
             {
                 KafkaReachable = true;
@@ -198,8 +200,9 @@ internal sealed partial class KafkaEgressService : BackgroundService
         tracker.Complete(ticket, persisted);
     }
 
-    private bool TryBuildMessage(LogRecord record, out string topic, out Message<byte[]?, byte[]> message)
+    private bool TryBuildMessage(LogRecord record, out string topic, out Message<byte[]?, byte[]> message, out string clientId)
     {
+        clientId = "";
         IngestRecord ingest;
         try
         {
@@ -214,6 +217,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
             return false;
         }
 
+        clientId = ingest.ClientId;
         (topic, var key) = _routes.Resolve(ingest.ClientId, ingest.Topic);
         message = new Message<byte[]?, byte[]>
         {

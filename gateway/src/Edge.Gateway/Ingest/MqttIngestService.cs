@@ -55,8 +55,8 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
-        _server.ClientConnectedAsync += _ => { _metrics.ClientConnected(); return Task.CompletedTask; };
-        _server.ClientDisconnectedAsync += _ => { _metrics.ClientDisconnected(); return Task.CompletedTask; };
+        _server.ClientConnectedAsync += e => { _metrics.ClientConnected(e.ClientId); return Task.CompletedTask; };
+        _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); return Task.CompletedTask; };
         await _server.StartAsync();
         LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);
     }
@@ -139,7 +139,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         switch (result.Status)
         {
             case AppendStatus.Appended:
-                _metrics.MessageAccepted(qos);
+                _metrics.MessageAccepted(e.ClientId, qos, message.Payload.Length);
                 e.Response.ReasonCode = MqttPubAckReasonCode.Success;
                 break;
             case AppendStatus.Full:

@@ -1,13 +1,75 @@
+using Edge.Gateway.Diagnostics;
+using Edge.Gateway.Egress;
+using Edge.Gateway.Hosting;
+using Edge.Gateway.Log;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
 
 namespace Edge.Gateway.Web;
 
-/// <summary>The gateway's HTTP surface: status page, Prometheus metrics, liveness and readiness probes.</summary>
+/// <summary>
+/// The gateway's HTTP surface on <c>Http:Port</c>: the status page (<c>/</c>), its data (<c>/api/status</c>),
+/// Prometheus metrics (<c>/metrics</c>), liveness (<c>/healthz</c>) and readiness (<c>/readyz</c>).
+/// </summary>
 internal static class GatewayEndpoints
 {
+    private static long _startedMs;
+
     public static void Map(WebApplication app)
     {
+        _startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var services = app.Services;
+        var metrics = services.GetRequiredService<GatewayMetrics>();
+        var log = services.GetRequiredService<IDurableLog>();
+        var egress = services.GetRequiredService<KafkaEgressService>();
+        var settings = services.GetRequiredService<GatewaySettings>();
+        var endpoint = services.GetRequiredService<KafkaEndpoint>();
+        _ = new PrometheusExporter(metrics, log, egress, settings);
+
+        app.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
+        app.MapGet("/api/status", () => Results.Json(Snapshot(metrics, log, egress, settings, endpoint), StatusJsonContext.Default.StatusSnapshot));
+        app.MapMetrics("/metrics", metrics.Registry);
+
+        // Liveness: the process serves HTTP. systemd's watchdog covers hangs of the rest.
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+
+        // Readiness: Kafka reachable and the log below its cap (devices' messages are being accepted and drained).
+        app.MapGet("/readyz", () =>
+        {
+            var problems = new List<string>();
+            if (!egress.KafkaReachable)
+            {
+                problems.Add("kafka unreachable");
+            }
+
+            if (log.GetStats().RetainedBytes >= settings.Storage.MaxBytes * 0.95)
+            {
+                problems.Add("log at Storage:MaxBytes");
+            }
+
+            return problems.Count == 0
+                ? Results.Text("ready\n")
+                : Results.Text(string.Join("; ", problems) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+    }
+
+    private static StatusSnapshot Snapshot(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings, KafkaEndpoint endpoint)
+    {
+        var stats = log.GetStats();
+        var devices = metrics.Devices
+            .Select(d => new DeviceStatus(d.Id, d.Connected, d.LastSeenMs, d.Accepted, d.Bytes, d.Waiting))
+            .OrderBy(d => d.Id, StringComparer.Ordinal)
+            .ToArray();
+        return new StatusSnapshot(
+            settings.Gateway.Id,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            _startedMs,
+            devices,
+            new LogStatus(stats.UnacknowledgedRecords, stats.RetainedBytes, settings.Storage.MaxBytes, stats.OldestUnacknowledgedTimestampMs, stats.BytesWritten, stats.Fsyncs, stats.DroppedRecords),
+            new KafkaStatus(egress.KafkaReachable, endpoint.IsDevelopment, endpoint.BootstrapServers, metrics.Delivered, metrics.DeliveryErrors, metrics.Rewinds),
+            metrics.Accepted,
+            metrics.RefusedFull + metrics.RefusedTooLarge + metrics.RefusedError + metrics.RefusedClientId + metrics.Refusals.Values.Sum());
     }
 }

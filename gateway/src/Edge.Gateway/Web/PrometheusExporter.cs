@@ -1,0 +1,68 @@
+using Edge.Gateway.Diagnostics;
+using Edge.Gateway.Egress;
+using Edge.Gateway.Hosting;
+using Edge.Gateway.Log;
+using Prometheus;
+
+namespace Edge.Gateway.Web;
+
+/// <summary>
+/// Publishes the gateway's counters and the log's statistics as Prometheus metrics (names <c>edge_*</c>), refreshed
+/// on every scrape from the live counters (no second bookkeeping on the hot paths).
+/// </summary>
+internal sealed class PrometheusExporter
+{
+    public PrometheusExporter(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings)
+    {
+        var factory = Metrics.WithCustomRegistry(metrics.Registry);
+        var connections = factory.CreateGauge("edge_mqtt_connections", "MQTT clients connected now.");
+        var accepted = factory.CreateCounter("edge_mqtt_messages_accepted_total", "Device messages made durable (QoS 1/2) or queued for the next commit (QoS 0).", "qos");
+        var refusals = factory.CreateCounter("edge_refusals_total", "Connections and publishes refused, by reason.", "reason");
+        var delivered = factory.CreateCounter("edge_kafka_records_delivered_total", "Records Kafka acknowledged as persisted (re-sends included).");
+        var deliveryErrors = factory.CreateCounter("edge_kafka_delivery_errors_total", "Failed Kafka deliveries (each is re-sent from the log).");
+        var rewinds = factory.CreateCounter("edge_kafka_rewinds_total", "Times egress re-read the log from the first unacknowledged record.");
+        var reachable = factory.CreateGauge("edge_kafka_reachable", "1 while the Kafka producer reaches a broker, else 0.");
+        var depthRecords = factory.CreateGauge("edge_log_unacknowledged_records", "Records in the log not yet acknowledged by Kafka.");
+        var depthBytes = factory.CreateGauge("edge_log_retained_bytes", "Bytes of log segments on disk.");
+        factory.CreateGauge("edge_log_max_bytes", "Storage:MaxBytes, the log's cap.").Set(settings.Storage.MaxBytes);
+        var oldestAge = factory.CreateGauge("edge_log_oldest_unacknowledged_age_seconds", "Age of the oldest record Kafka has not acknowledged; 0 when none.");
+        var bytesWritten = factory.CreateCounter("edge_log_bytes_written_total", "Bytes written to the log's storage (flash wear).");
+        var fsyncs = factory.CreateCounter("edge_log_fsyncs_total", "fsync calls on the log's storage (flash wear).");
+        var dropped = factory.CreateCounter("edge_log_dropped_records_total", "Records dropped by Storage:WhenFull=DropOldest (lost).");
+        var corrupt = factory.CreateCounter("edge_log_corrupt_records_skipped_total", "Corrupt records skipped inside sealed segments.");
+        var tornCut = factory.CreateCounter("edge_log_torn_tail_records_cut_total", "Torn records cut from the tail at recovery.");
+
+        metrics.Registry.AddBeforeCollectCallback(() =>
+        {
+            connections.Set(metrics.ConnectedClients);
+            accepted.WithLabels("0").IncTo(metrics.AcceptedQos0);
+            accepted.WithLabels("1+").IncTo(metrics.Accepted - metrics.AcceptedQos0);
+            refusals.WithLabels("log_full").IncTo(metrics.RefusedFull);
+            refusals.WithLabels("log_full_qos0_dropped").IncTo(metrics.DroppedQos0Full);
+            refusals.WithLabels("payload_too_large").IncTo(metrics.RefusedTooLarge);
+            refusals.WithLabels("empty_client_id").IncTo(metrics.RefusedClientId);
+            refusals.WithLabels("log_error").IncTo(metrics.RefusedError);
+            foreach (var (reason, count) in metrics.Refusals)
+            {
+                refusals.WithLabels(reason).IncTo(count);
+            }
+
+            delivered.IncTo(metrics.Delivered);
+            deliveryErrors.IncTo(metrics.DeliveryErrors);
+            rewinds.IncTo(metrics.Rewinds);
+            reachable.Set(egress.KafkaReachable ? 1 : 0);
+
+            var stats = log.GetStats();
+            depthRecords.Set(stats.UnacknowledgedRecords);
+            depthBytes.Set(stats.RetainedBytes);
+            oldestAge.Set(stats.OldestUnacknowledgedTimestampMs is { } oldest
+                ? Math.Max(0, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - oldest) / 1000.0)
+                : 0);
+            bytesWritten.IncTo(stats.BytesWritten);
+            fsyncs.IncTo(stats.Fsyncs);
+            dropped.IncTo(stats.DroppedRecords);
+            corrupt.IncTo(stats.CorruptRecordsSkipped);
+            tornCut.IncTo(stats.TornTailRecordsCut);
+        });
+    }
+}
