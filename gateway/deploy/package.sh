@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the installer package for a Raspberry Pi (or any Linux box): a self-contained gateway (no .NET needed on
+# the target) plus install.sh, the systemd unit, the configuration sample and README.md.
+#
+#   gateway/deploy/package.sh [-r RID] [-o OUT_DIR] [--no-tar]
+#
+#   -r RID     linux-arm64 (default: Raspberry Pi OS 64-bit, Pi 3/4/5/Zero 2 W) or linux-x64.
+#              linux-arm (32-bit Raspberry Pi OS) is not possible here: its .NET runtime packs are not served.
+#   -o OUT_DIR default dist/. Writes OUT_DIR/edge-gateway-RID/ and OUT_DIR/edge-gateway-RID.tar.gz
+#   --no-tar   only the folder
+#
+# Builds in a private artifacts directory, so it never touches the bin/ and obj/ folders of a working tree.
+set -euo pipefail
+
+rid=linux-arm64
+out=dist
+tar=yes
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -r) rid="$2"; shift ;;
+    -o) out="$2"; shift ;;
+    --no-tar) tar=no ;;
+    -h | --help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "package.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+deploy="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$deploy/../.." && pwd)"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+pkg="$out/edge-gateway-$rid"
+artifacts="$(mktemp -d)"
+trap 'rm -rf "$artifacts"' EXIT
+
+rm -rf "$pkg"
+# -p:TargetFrameworks=net10.0: sdk/Protocol also targets net8.0 (for Meadow), and a RID-specific restore would
+# otherwise ask for the net8.0 runtime pack of that RID, which is not needed (and not served here).
+dotnet publish "$repo/gateway/src/Edge.Gateway" -c Release -r "$rid" --self-contained \
+  -p:TargetFrameworks=net10.0 --artifacts-path "$artifacts" -o "$pkg/app" -nologo -v quiet
+# Debug symbols and XML docs are for developers; leave them out of the Pi's SD card.
+find "$pkg/app" \( -name '*.pdb' -o -name '*.xml' \) -delete
+
+cp "$deploy/install.sh" "$deploy/edge-gateway.service" "$deploy/appsettings.sample.json" "$deploy/README.md" "$pkg/"
+chmod +x "$pkg/install.sh" "$pkg/app/Edge.Gateway"
+
+if [ "$tar" = yes ]; then
+  tar -C "$out" -czf "$pkg.tar.gz" "edge-gateway-$rid"
+  echo "package.sh: $pkg.tar.gz ($(du -h "$pkg.tar.gz" | cut -f1))"
+fi
+echo "package.sh: $pkg ($(du -sh "$pkg" | cut -f1))"
