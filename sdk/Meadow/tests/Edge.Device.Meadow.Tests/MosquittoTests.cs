@@ -209,3 +209,46 @@ public sealed class MosquittoTests : IDisposable
             .Build());
     }
 }
+
+public sealed class QueuePolicyTests : IDisposable
+{
+    private readonly string _folder = TestDevices.NewQueueFolder();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task QueueFull_DropOldestWhileOffline_NewestTailArrivesWhenBrokerReturns()
+    {
+        var port = FreeTcpPort.Next();
+        var options = TestDevices.Options(port, _folder, "meadow-oldest");
+        options.QueueCapacityBytes = 2000;
+        options.MaxPackBytes = 256;
+        options.MaxBatchReadings = 1;
+        options.WhenQueueFull = QueueFullPolicy.DropOldest;
+        EdgeDeviceStats stats;
+        await using (var device = EdgeDevice.Create(options))
+        {
+            await device.StartAsync();
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.True(await device.RecordAsync("counter", null, i));
+            }
+
+            stats = device.GetStats();
+        }
+
+        Assert.True(stats.DroppedReadings > 0);
+        Assert.Equal(100, stats.DroppedReadings + stats.PendingReadings);
+
+        // The subscriber must exist before anything is published: start the broker and the collector first,
+        // then a new device instance on the same queue folder drains it.
+        using var broker = await MosquittoBroker.StartAsync(port: port);
+        await using var collector = await TelemetryCollector.StartAsync(port);
+        await using var rebooted = EdgeDevice.Create(options);
+        await rebooted.StartAsync();
+        await Eventually.TrueAsync(() => rebooted.GetStats().PendingReadings == 0, TestDevices.Patience, "queue drained");
+        var expectedTail = Enumerable.Range((int)stats.DroppedReadings, (int)stats.PendingReadings).Select(i => (double)i).ToList();
+        await Eventually.TrueAsync(() => collector.DistinctValues("meadow-oldest").IsSupersetOf(expectedTail), TestDevices.Patience, "the newest readings arrive");
+        Assert.DoesNotContain(collector.DistinctValues("meadow-oldest"), v => v < stats.DroppedReadings);
+    }
+}

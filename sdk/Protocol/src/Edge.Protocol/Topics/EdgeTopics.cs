@@ -10,6 +10,8 @@ namespace Edge.Protocol.Topics;
 /// <remarks>Stateless and thread-safe.</remarks>
 public static class EdgeTopics
 {
+    private static readonly EdgeTopic Unknown = new(EdgeTopicKind.Unknown, string.Empty, string.Empty);
+
     /// <summary>Every Edge v1 topic starts with this.</summary>
     public const string Prefix = "edge/v1/";
 
@@ -85,7 +87,7 @@ public static class EdgeTopics
     /// <param name="topic">A topic name as received.</param>
     public static EdgeTopic Parse(string? topic)
     {
-        var unknown = new EdgeTopic(EdgeTopicKind.Unknown, string.Empty, string.Empty);
+        var unknown = Unknown;
         if (topic == null || topic.Length <= Prefix.Length || !StartsWith(topic, 0, Prefix))
         {
             return unknown;
