@@ -10,6 +10,14 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || packages+=
 command -v mosquitto_pub >/dev/null 2>&1 || packages+=(mosquitto-clients)
 command -v kcat >/dev/null 2>&1 || packages+=(kcat)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+# Raspberry Pi package tests (gateway/tests/Edge.Gateway.Deploy.Tests): qemu-user and the arm64 cross sysroot run the
+# linux-arm64 build; shellcheck and systemd-analyze check gateway/deploy.
+command -v qemu-aarch64 >/dev/null 2>&1 || packages+=(qemu-user)
+[ -e /usr/aarch64-linux-gnu/lib/libc.so.6 ] || packages+=(libc6-arm64-cross)
+[ -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ] || packages+=(libstdc++6-arm64-cross)
+[ -e /usr/aarch64-linux-gnu/lib/libgcc_s.so.1 ] || packages+=(libgcc-s1-arm64-cross)
+command -v shellcheck >/dev/null 2>&1 || packages+=(shellcheck)
+command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "test.sh: installing Debian packages: ${packages[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
