@@ -28,7 +28,7 @@ public static class EdgeDevice
         Require(o.Port is > 0 and < 65536, "Port must be 1-65535");
         Require(!string.IsNullOrWhiteSpace(o.QueueDirectory), "QueueDirectory must be set");
         Require(o.QueueSegmentBytes >= 1024, "QueueSegmentBytes must be at least 1024");
-        Require(o.QueueCapacityBytes >= o.MaxPackBytes, "QueueCapacityBytes must be at least MaxPackBytes");
+        Require(o.QueueCapacityBytes >= o.MaxPackBytes + 20L, "QueueCapacityBytes must hold at least one pack (MaxPackBytes + 20 bytes of framing)");
         Require(o.MaxPackBytes is >= 256 and <= 1024 * 1024, "MaxPackBytes must be 256 B - 1 MiB");
         Require(o.MaxBatchReadings is >= 1 and <= 10_000, "MaxBatchReadings must be 1-10000");
         Require(o.BatchInterval >= TimeSpan.Zero, "BatchInterval must not be negative");
