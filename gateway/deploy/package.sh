@@ -41,6 +41,8 @@ dotnet publish "$repo/gateway/src/Edge.Gateway" -c Release -r "$rid" --self-cont
   -p:TargetFrameworks=net10.0 --artifacts-path "$artifacts" -o "$pkg/app" -nologo -v quiet
 # Debug symbols and XML docs are for developers; leave them out of the Pi's SD card.
 find "$pkg/app" \( -name '*.pdb' -o -name '*.xml' \) -delete
+# Confluent.Kafka loads alpine-librdkafka.so only on musl (Alpine); Raspberry Pi OS and Debian are glibc.
+rm -f "$pkg/app/alpine-librdkafka.so"
 
 cp "$deploy/install.sh" "$deploy/edge-gateway.service" "$deploy/appsettings.sample.json" "$deploy/README.md" "$pkg/"
 chmod +x "$pkg/install.sh" "$pkg/app/Edge.Gateway"
