@@ -49,12 +49,7 @@ install_gateway() {
     *) die "$app_dir/Edge.Gateway is not built for this machine ($want); publish with the matching -r (README.md)" ;;
   esac
 
-  if systemctl is-active --quiet edge-gateway; then
-    echo "Stopping edge-gateway for the upgrade (it drains Kafka first)..."
-    systemctl stop edge-gateway
-  fi
-
-  # Replace the program atomically enough: copy to a sibling directory, then swap.
+  # Replace the program: copy to a sibling directory, then swap the two with renames.
   echo "Installing $app_dir -> $prefix"
   rm -rf "$prefix.new"
   mkdir -p "$prefix.new"
@@ -62,6 +57,12 @@ install_gateway() {
   cp "$here/README.md" "$prefix.new/README.md" 2>/dev/null || true
   chown -R root:root "$prefix.new"
   chmod -R u=rwX,go=rX "$prefix.new"
+
+  # Stop only once the new files are in place, so a failed copy leaves the running gateway alone.
+  if systemctl is-active --quiet edge-gateway; then
+    echo "Stopping edge-gateway for the upgrade (it drains Kafka first)..."
+    systemctl stop edge-gateway
+  fi
   rm -rf "$prefix.old"
   if [ -d "$prefix" ]; then
     mv "$prefix" "$prefix.old"
