@@ -65,6 +65,8 @@ public sealed partial class MqttClient
             }
         }
 
+        _channel.Close(); // a connect that raced with Stop must not leave a socket open
+
         if (wasConnected)
         {
             ConnectionChanged?.Invoke(this, false);

@@ -47,15 +47,21 @@ public sealed class NfprojTests
     /// <summary>Asks MSBuild for the compat project's Compile items (the real list, globs and excludes applied).</summary>
     private static async Task<string[]> CompatCompileItemsAsync(string project)
     {
-        var info = new ProcessStartInfo("dotnet", ["msbuild", project, "-getItem:Compile", "-p:Configuration=Release", "-nologo"])
+        var info = new ProcessStartInfo("dotnet", ["msbuild", project, "-getItem:Compile", "-p:Configuration=Release", "-nologo", "-nodeReuse:false"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // No lingering MSBuild nodes or server holding our output pipes open.
+        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, output);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        var output = await stdout.WaitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, output + await stderr.WaitAsync(timeout.Token));
         using var json = JsonDocument.Parse(output);
         return [.. json.RootElement.GetProperty("Items").GetProperty("Compile").EnumerateArray()
             .Select(item => item.GetProperty("FullPath").GetString()!)

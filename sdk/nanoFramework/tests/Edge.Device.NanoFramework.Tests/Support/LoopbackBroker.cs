@@ -161,8 +161,14 @@ internal sealed class LoopbackBroker : IMqttChannel
         }
     }
 
+    /// <summary>GC.GetAllocatedBytesForCurrentThread of the client's receive thread, sampled at each Read.</summary>
+    public long ReaderAllocatedBytes => Interlocked.Read(ref _readerAllocatedBytes);
+
+    private long _readerAllocatedBytes;
+
     public int Read(byte[] buffer, int offset, int count, int timeoutMilliseconds)
     {
+        Interlocked.Exchange(ref _readerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
         lock (_gate)
         {
             if (_open && _readAt == _writeAt)

@@ -230,6 +230,38 @@ public sealed class TelemetryRuntimeTests
         Assert.Equal(0, runtime.ReadingsDropped);
     }
 
+    [Fact]
+    public void Poll_10000DueSensorReadsSteadyState_AllocatesZeroBytes()
+    {
+        using var runtime = Runtime(maxMessageBytes: 256);
+        runtime.Client.Start();
+        SpinWait.SpinUntil(() => runtime.Client.IsConnected, TestWait.Timeout);
+        _broker.Record = false;
+        var value = 0.0;
+        runtime.AddSensor("t", "Cel", () => value += 0.5, 1_000, 0.1);
+        runtime.AddSensor("h", "%RH", () => value * 2, 1_000, 0);
+        for (var i = 0; i < 1_000; i++)
+        {
+            _clock.Advance(1_000);
+            runtime.Poll();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            while (runtime.Client.QueuedMessages > 256)
+            {
+                Thread.Yield();
+            }
+
+            _clock.Advance(1_000);
+            runtime.Poll();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, runtime.ReadingsDropped);
+    }
+
     private EdgeCommandAck[] Acks() =>
         [.. _broker.PublishesSnapshot().Where(p => p.Topic == "edge/v1/dev-1/cmd-ack").Select(p => EdgeCommandCodec.DecodeAck(p.Payload, 0, p.Payload.Length))];
 
