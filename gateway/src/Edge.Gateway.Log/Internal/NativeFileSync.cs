@@ -12,7 +12,10 @@ namespace Edge.Gateway.Log.Internal;
 internal static partial class NativeFileSync
 {
     private const int ORdOnly = 0;
-    private const int ODirectory = 0x10000; // Linux x64 and arm64 value.
+    // O_DIRECTORY differs by architecture: 0x10000 on x86/x86-64, 0x4000 on arm and arm64 (where 0x10000 is
+    // O_DIRECT, which makes open() of a directory fail with EINVAL — found by booting the arm64 build under qemu).
+    private static readonly int ODirectory =
+        RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
 
     /// <summary>Flushes a file's data and size to the device.</summary>
     public static void FlushData(SafeFileHandle handle)
