@@ -24,7 +24,7 @@ public sealed class QuickStartTests
         device.Start();
 
         await TestWait.ForAsync(() => broker.PublishesSnapshot().Any(p => p.Topic == "edge/v1/esp32-01/status"), "connected: online");
-        await Task.Delay(200); // the first reading is taken right away and waits in the batch
+        await TestWait.ForAsync(() => device.PendingReadings == 1, "the first reading waits in the batch");
         device.Dispose(); // publishes the batch and "offline", drains the queue, disconnects
 
         Assert.Contains(broker.PublishesSnapshot(), p => p.Topic == "edge/v1/esp32-01/telemetry");

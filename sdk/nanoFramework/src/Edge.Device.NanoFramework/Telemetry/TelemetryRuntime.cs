@@ -127,6 +127,18 @@ public sealed partial class TelemetryRuntime : IDisposable
         }
     }
 
+    /// <summary>Readings waiting in the open batch (published at the byte budget, the flush interval or <see cref="Flush"/>).</summary>
+    public int PendingReadings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _batchOpen ? _encoder.RecordCount : 0;
+            }
+        }
+    }
+
     /// <summary>Readings handed to the MQTT queue inside published packs.</summary>
     public long ReadingsPublished => Read(ref _readingsPublished);
 
