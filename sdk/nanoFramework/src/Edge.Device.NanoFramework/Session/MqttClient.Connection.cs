@@ -87,6 +87,7 @@ public sealed partial class MqttClient
             }
 
             _received = 0;
+            _discard = 0;
             var deadline = _clock.NowMilliseconds + _responseTimeout;
             int type;
             int flags;

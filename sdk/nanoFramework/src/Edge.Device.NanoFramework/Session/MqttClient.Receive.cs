@@ -6,10 +6,18 @@ namespace Edge.Device.NanoFramework;
 public sealed partial class MqttClient
 {
     private int _received;
+    private int _discard;
 
     /// <summary>Waits up to the timeout for one packet and handles it.</summary>
     private void ReceiveOnce(int timeoutMilliseconds)
     {
+        if (_discard > 0)
+        {
+            var n = _channel.Read(_receiveBuffer, 0, _discard < _receiveBuffer.Length ? _discard : _receiveBuffer.Length, timeoutMilliseconds);
+            _discard -= n;
+            return;
+        }
+
         int type;
         int flags;
         int remaining;
@@ -102,7 +110,7 @@ public sealed partial class MqttClient
     }
 
     /// <summary>True when a whole packet is at the start of the receive buffer.</summary>
-    /// <exception cref="MqttProtocolException">The packet is malformed or larger than the receive buffer.</exception>
+    /// <exception cref="MqttProtocolException">The packet is malformed, or larger than the buffer and not a PUBLISH.</exception>
     private bool TryFrame(out int type, out int flags, out int remaining, out int header)
     {
         if (!MqttPacketReader.TryReadFixedHeader(_receiveBuffer, 0, _received, out type, out flags, out remaining, out header))
@@ -112,10 +120,44 @@ public sealed partial class MqttClient
 
         if (remaining > _receiveBuffer.Length - header)
         {
-            throw new MqttProtocolException("packet larger than MaxPacketBytes");
+            if (type != MqttPacketType.Publish || !IsConnected)
+            {
+                throw new MqttProtocolException("packet larger than MaxPacketBytes");
+            }
+
+            SkipOversizedPublish(flags, remaining, header);
+            return false;
         }
 
         return header + remaining <= _received;
+    }
+
+    /// <summary>
+    /// A PUBLISH larger than the receive buffer is dropped, not fatal: closing the link would make the server
+    /// re-deliver it forever. It is acknowledged when its packet identifier is in the buffered prefix.
+    /// </summary>
+    private void SkipOversizedPublish(int flags, int remaining, int header)
+    {
+        var qos = (flags >> 1) & 0x03;
+        if (qos == 1 && _received >= header + 2)
+        {
+            var idAt = header + 2 + ((_receiveBuffer[header] << 8) | _receiveBuffer[header + 1]);
+            if (idAt + 2 <= _received && idAt + 2 <= header + remaining)
+            {
+                var id = (_receiveBuffer[idAt] << 8) | _receiveBuffer[idAt + 1];
+                if (id != 0)
+                {
+                    lock (_sync)
+                    {
+                        var n = MqttPacketWriter.WritePubAck(_controlBuffer, 0, id);
+                        WriteLocked(_controlBuffer, 0, n);
+                    }
+                }
+            }
+        }
+
+        _discard = header + remaining - _received;
+        _received = 0;
     }
 
     private void Fill(int timeoutMilliseconds)

@@ -58,7 +58,8 @@ public sealed class MqttClientOptions
 
     /// <summary>
     /// Size of the send buffer (CONNECT, SUBSCRIBE, QoS 0 PUBLISH, flash records) and of the receive buffer
-    /// in bytes; a larger received packet closes the connection. Default 1,024 bytes.
+    /// in bytes. A larger received PUBLISH is skipped (and acknowledged, so it is not re-delivered forever);
+    /// any other larger packet closes the connection. Default 1,024 bytes.
     /// </summary>
     public int MaxPacketBytes { get; set; } = 1_024;
 

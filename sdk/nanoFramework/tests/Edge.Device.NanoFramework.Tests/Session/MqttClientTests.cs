@@ -232,6 +232,29 @@ public sealed class MqttClientTests
     }
 
     [Fact]
+    public async Task Receive_PublishLargerThanBuffer_SkippedAndAckedWithoutReconnect()
+    {
+        var broker = new LoopbackBroker();
+        var received = new List<int>();
+        using var client = new MqttClient(broker, Options());
+        client.MessageReceived += (_, _, buffer, offset, count) => received.Add(count);
+        client.Start();
+        await TestWait.ForAsync(() => client.IsConnected, "connected");
+        var big = new byte[5_000];
+        var packet = new byte[6_000];
+        var n = MqttPacketWriter.WritePublish(packet, 0, "cmd/big", 7, big, 0, big.Length, MqttQos.AtLeastOnce, false, false, 21);
+        var small = new byte[64];
+        var m = MqttPacketWriter.WritePublish(small, 0, "cmd/small", 9, [1, 2, 3], 0, 3, MqttQos.AtLeastOnce, false, false, 22);
+
+        broker.SendToClient([.. packet[..n], .. small[..m]]);
+
+        await TestWait.ForAsync(() => broker.Locked(() => broker.PubAcksFromClient.Contains(22)), "the next message handled");
+        Assert.Contains(21, broker.Locked(() => broker.PubAcksFromClient.ToArray())); // acked, so never re-delivered
+        Assert.Equal([3], received);
+        Assert.Equal(1, client.ConnectCount);
+    }
+
+    [Fact]
     public async Task Reconnect_AfterLinkLoss_ResubscribesAndSendsCleanSessionFalse()
     {
         var broker = new LoopbackBroker();
