@@ -40,7 +40,16 @@ internal static partial class GatewayApp
     public static async Task<int> RunAsync(string[] args, TextWriter errors, CancellationToken cancellationToken)
     {
         var demo = args.Contains("--demo");
-        var builder = CreateBuilder([.. args.Where(a => a != "--demo")], demo);
+        WebApplicationBuilder builder;
+        try
+        {
+            builder = CreateBuilder([.. args.Where(a => a != "--demo")], demo);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            await errors.WriteLineAsync($"edge-gateway: invalid configuration: EDGE_CONFIG: {e.Message}");
+            return ExitCodes.Config;
+        }
 
         GatewaySettings settings;
         try
@@ -101,6 +110,7 @@ internal static partial class GatewayApp
             builder.Services.AddSingleton<MqttIngestService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
             builder.Services.AddHostedService<StatusReporter>();
+            builder.Services.AddHostedService<SystemdWatchdogService>();
             if (demo)
             {
                 builder.Services.AddHostedService<DemoFleetService>();
@@ -157,16 +167,24 @@ internal static partial class GatewayApp
             // Demo defaults sit below every other source, so the command line and environment still win.
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
             {
-                InitialData = new Dictionary<string, string?> { ["Gateway:StatusIntervalSeconds"] = "2" },
+                InitialData = new Dictionary<string, string?>
+                {
+                    ["Gateway:StatusIntervalSeconds"] = "2",
+                    ["Mqtt:AllowAnonymous"] = "true",
+                },
             });
         }
 
         builder.Services.AddSystemd();
-        builder.Logging.AddSimpleConsole(o =>
+        if (!Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService())
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+            // Under systemd, AddSystemd's journal format keeps priorities (journalctl -p warning filters).
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
         return builder;
     }
 
