@@ -81,6 +81,6 @@ internal sealed partial class DemoFleetService : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo: {Count} simulated devices publishing to 127.0.0.1:{Port}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo: {Count} simulated devices publishing to 127.0.0.1:{Port}. The demo accepts anonymous MQTT clients (Mqtt:AllowAnonymous=true); a real site provisions devices with 'Edge.Gateway device add ID'.")]
     private partial void LogStarting(int count, int port);
 }
