@@ -23,22 +23,28 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         for (int round = 0; round < Rounds; round++)
         {
             int killAfterAcks = random.Next(0, 600);
-            int acksThisRound = 0;
+            var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
             using (Process child = StartChild(directory.Directory, round))
             {
-                while (acksThisRound < killAfterAcks)
+                child.OutputDataReceived += (_, e) => lines.Writer.TryWrite(e.Data ?? "");
+                child.BeginOutputReadLine();
+                child.BeginErrorReadLine();
+                int seen = 0;
+                while (seen < killAfterAcks)
                 {
-                    string? line = await child.StandardOutput.ReadLineAsync().WaitAsync(TestLog.SafetyTimeout);
-                    Assert.True(line is not null, $"child exited early: {await child.StandardError.ReadToEndAsync()}");
-                    acksThisRound += Parse(line, acknowledged);
+                    string line = await lines.Reader.ReadAsync().AsTask().WaitAsync(TestLog.SafetyTimeout);
+                    seen += line.StartsWith('A') ? 1 : 0;
                 }
 
                 child.Kill(); // SIGKILL on Linux: no flush, no finalizers, like a power cut for the process.
                 await child.WaitForExitAsync().WaitAsync(TestLog.SafetyTimeout);
-                foreach (string line in (await child.StandardOutput.ReadToEndAsync()).Split('\n'))
-                {
-                    acksThisRound += Parse(line, acknowledged);
-                }
+            }
+
+            lines.Writer.TryComplete();
+            int acksThisRound = 0;
+            await foreach (string line in lines.Reader.ReadAllAsync())
+            {
+                acksThisRound += Parse(line, acknowledged);
             }
 
             output.WriteLine($"round {round}: killed after {acksThisRound} acks");
