@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Edge.Gateway.DevKafka;
+using Edge.Protocol;
+using Edge.Protocol.Senml;
 using Edge.Samples.KafkaConsumer;
 
 // Consumes Edge gateway records, prints one line per device message and drops duplicates.
@@ -52,8 +54,7 @@ root.SetAction(async (parse, cancellationToken) =>
         var received = headers.TryGetValue("edge.received_ms", out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(ms, CultureInfo.InvariantCulture)).ToString("O", CultureInfo.InvariantCulture)
             : "?";
-        Console.WriteLine($"{received} {record.Message.Key} {headers.GetValueOrDefault("mqtt.topic")} {record.Message.Value.Length} B " +
-                          $"[{gateway}@{headers.GetValueOrDefault("edge.offset")}] {Convert.ToHexString(record.Message.Value.AsSpan(0, Math.Min(32, record.Message.Value.Length)))}");
+        Console.WriteLine($"{received} {record.Message.Key} {headers.GetValueOrDefault("mqtt.topic")} [{gateway}@{headers.GetValueOrDefault("edge.offset")}] {Render(record.Message.Value)}");
     }
 
     consumer.Close();
@@ -61,3 +62,16 @@ root.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 return await root.Parse(args).InvokeAsync();
+
+// Edge SDK telemetry is SenML-CBOR: show it as SenML JSON. Anything else (status text, third-party payloads) as text or hex.
+static string Render(byte[] value)
+{
+    try
+    {
+        return SenmlJson.FromCbor(value, 0, value.Length);
+    }
+    catch (EdgeFormatException)
+    {
+        return value.All(b => b is >= 0x20 and < 0x7F) ? Encoding.ASCII.GetString(value) : Convert.ToHexString(value);
+    }
+}

@@ -134,6 +134,7 @@ internal static partial class GatewayApp
                 return ExitCodes.Config;
             }
 
+            LogHttp(logger, settings.Http.Port);
             if (endpoint.IsDevelopment)
             {
                 LogDevelopmentKafka(logger, endpoint.BootstrapServers, settings.Kafka.Topic);
@@ -262,6 +263,9 @@ internal static partial class GatewayApp
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka:BootstrapServers is empty: using an IN-PROCESS DEVELOPMENT KAFKA that keeps data IN MEMORY ONLY. Records are lost when the gateway stops. Set Kafka:BootstrapServers for production.")]
     private static partial void LogDevelopmentKafkaWarning(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Status page http://localhost:{Port}/ — also /metrics, /healthz, /readyz")]
+    private static partial void LogHttp(ILogger logger, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Development Kafka bootstrap: {Bootstrap} — consume with: kcat -b {Bootstrap} -C -t {Topic}")]
     private static partial void LogDevelopmentKafka(ILogger logger, string bootstrap, string topic);
