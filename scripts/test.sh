@@ -34,7 +34,7 @@ fi
 results="$(mktemp -d)"
 log="$results/test.log"
 set +e
-dotnet test Edge.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+dotnet test Edge.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -45,5 +45,6 @@ awk '
       if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
     }
   }
+  /^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /^ +Skipped: +[0-9]+$/ { s += $2 }
   END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit "$status"
