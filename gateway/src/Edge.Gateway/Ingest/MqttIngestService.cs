@@ -30,6 +30,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly IHostApplicationLifetime _lifetime;
     private MqttServer? _server;
     private int _logFailed;
+    private long _lastFullLogMs = long.MinValue / 2;
 
     public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime)
     {
@@ -144,7 +145,13 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
                 break;
             case AppendStatus.Full:
                 _metrics.MessageRefusedFull(qos);
-                LogFull(e.ClientId, isV5 ? "PUBACK 0x97 quota exceeded" : "connection closed without PUBACK");
+                var now = Environment.TickCount64;
+                var last = Interlocked.Read(ref _lastFullLogMs);
+                if (now - last >= 10_000 && Interlocked.CompareExchange(ref _lastFullLogMs, now, last) == last)
+                {
+                    // While the log is full every publish is refused: say so every 10 s, not per message.
+                    LogFull(e.ClientId, isV5 ? "PUBACK 0x97 quota exceeded" : "connection closed without PUBACK", _metrics.RefusedFull);
+                }
                 if (!isV5 && qos > 0 && _settings.Mqtt.FullRetryDelayMilliseconds > 0)
                 {
                     // Hold the 3.1.1 client a moment: it will reconnect and resend, and should not spin.
@@ -226,8 +233,8 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Bytes}-byte publish from {ClientId}: Mqtt:MaxPayloadBytes is {Max}; connection closed")]
     private partial void LogTooLarge(string clientId, long bytes, int max);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Log full (Storage:MaxBytes): refused a publish from {ClientId} ({Response}); it will be resent once Kafka drains the log")]
-    private partial void LogFull(string clientId, string response);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log full (Storage:MaxBytes): refusing publishes, e.g. from {ClientId} ({Response}); devices resend once Kafka drains the log. Refused so far: {Refused}")]
+    private partial void LogFull(string clientId, string response, long refused);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The durable log failed; refusing publishes and stopping so that systemd restarts the gateway")]
     private partial void LogLogFailed(Exception exception);
