@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Edge.Testing;
 
-namespace Edge.Gateway.Tests;
+namespace Edge.Testing;
 
 /// <summary>
 /// The real gateway as a child process (<c>dotnet Edge.Gateway.dll</c>), so tests can SIGKILL it like a power cut.
 /// Its data directory and port survive restarts. Output is kept for assertions and failure messages.
+/// The test project must reference gateway/src/Edge.Gateway so that Edge.Gateway.dll is in its output folder.
+/// Anonymous devices are allowed unless the extra arguments say otherwise (--Mqtt:AllowAnonymous=false).
 /// </summary>
-internal sealed class GatewayProcess : IDisposable
+public sealed class GatewayProcess : IDisposable
 {
     private readonly List<string> _arguments;
     private readonly ConcurrentQueue<string> _output = new();
@@ -29,6 +30,7 @@ internal sealed class GatewayProcess : IDisposable
             $"--Kafka:BootstrapServers={bootstrapServers}",
             "--Gateway:Id=test-gw",
             "--Gateway:StatusIntervalSeconds=0",
+            "--Mqtt:AllowAnonymous=true",
             .. extraArguments,
         ];
     }
