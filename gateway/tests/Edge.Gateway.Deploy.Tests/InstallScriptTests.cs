@@ -30,8 +30,14 @@ public sealed class InstallScriptTests : IDisposable
     [Fact]
     public async Task Install_WithoutRoot_RefusesAndChangesNothing()
     {
+        // The unprivileged user may not be able to traverse the checkout (a 0700 temp clone): run a world-readable copy.
+        var copy = Directory.CreateTempSubdirectory("edge-install-").FullName;
+        File.SetUnixFileMode(copy, (UnixFileMode)0b111_101_101);
+        var script = Path.Combine(copy, "install.sh");
+        File.Copy(RepoPaths.Deploy("install.sh"), script);
+        File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
         string[] command = await IsRootAsync()
-            ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", RepoPaths.Deploy("install.sh"), AppDir(ElfMachineOfThisCpu())]
+            ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", script, AppDir(ElfMachineOfThisCpu())]
             : ["bash", RepoPaths.Deploy("install.sh"), AppDir(ElfMachineOfThisCpu())];
 
         var result = await ToolRun.RunAsync(command[0], command[1..], TimeSpan.FromMinutes(1), Environment());

@@ -63,7 +63,7 @@ public sealed class RaspberryPiPackageTests(Arm64PackageFixture package) : IClas
             $"--Mqtt:Port={mqttPort}", "--Mqtt:BindAddress=127.0.0.1",
             $"--Http:Port={httpPort}", "--Http:BindAddress=127.0.0.1",
             $"--Storage:Path={data}",
-            "--Gateway:Id=pi-gw", "--Gateway:StatusIntervalSeconds=0",
+            "--Gateway:Id=pi-gw", "--Gateway:StatusIntervalSeconds=0", "--Mqtt:AllowAnonymous=true",
         })
         {
             info.ArgumentList.Add(argument);

@@ -27,6 +27,7 @@ internal static partial class GatewayApp
         Edge.Gateway — MQTT in, durable log on disk, Kafka out.
 
         Usage: Edge.Gateway [--demo] [--Section:Key=value ...]
+               Edge.Gateway device add ID [--rotate] | device list | device revoke ID   [--Storage:Path=...]
 
           --demo    also run a few simulated devices in-process and print a summary every 2 s
           --help    this text

@@ -87,6 +87,17 @@ internal sealed partial class GatewaySettings
             throw new ConfigurationException(tls.Key, tls.Problem);
         }
 
+        for (var i = 0; i < Mqtt.Acl.Rules.Count; i++)
+        {
+            var rule = Mqtt.Acl.Rules[i];
+            Require(IdPattern().IsMatch(rule.Device ?? ""), $"Mqtt:Acl:Rules:{i}:Device", $"must be a device id (was '{rule.Device}')");
+            foreach (var (filter, j) in rule.Publish.Select((f, j) => (f, j)).Concat(rule.Subscribe.Select((f, j) => (f, j + 1000))))
+            {
+                var problem = TopicFilter.Validate(filter);
+                Require(problem is null, $"Mqtt:Acl:Rules:{i}:{(j < 1000 ? "Publish" : "Subscribe")}:{j % 1000}", problem ?? "");
+            }
+        }
+
         Require(Http.Port is > 0 and <= 65535, "Http:Port", $"must be between 1 and 65535 (was {Http.Port})");
         Require(IPAddress.TryParse(Http.BindAddress, out _), "Http:BindAddress", $"must be an IP address (was '{Http.BindAddress}')");
         Require(Mqtt.FullRetryDelayMilliseconds is >= 0 and <= 60_000, "Mqtt:FullRetryDelayMilliseconds", "must be between 0 and 60000");

@@ -16,8 +16,15 @@ internal sealed class MqttOptions
     /// </summary>
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
-    /// <summary><c>Mqtt:AllowAnonymous</c>: accept clients without credentials. Default true.</summary>
-    public bool AllowAnonymous { get; set; } = true;
+    /// <summary>
+    /// <c>Mqtt:AllowAnonymous</c>: accept clients without credentials (and without topic ACLs). Default false:
+    /// devices authenticate with user name = device id and password = the secret from <c>device add</c>.
+    /// <c>--demo</c> turns it on and says so.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary><c>Mqtt:Acl:*</c>: extra topic grants for authenticated devices.</summary>
+    public MqttAclOptions Acl { get; } = new();
 
     /// <summary>
     /// <c>Mqtt:FullRetryDelayMilliseconds</c>: when the log is full, how long an MQTT 3.1.1 publisher is held before its

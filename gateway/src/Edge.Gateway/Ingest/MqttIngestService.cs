@@ -4,6 +4,7 @@ using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Hosting;
 using Edge.Gateway.Log;
 using Edge.Gateway.Records;
+using Edge.Gateway.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Formatter;
@@ -29,11 +30,16 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly ILogger<MqttIngestService> _logger;
     private readonly IHostApplicationLifetime _lifetime;
     private MqttServer? _server;
+    private readonly DeviceCredentialStore _credentials;
+    private readonly TopicAcl _acl;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refusalLogTimes = new(StringComparer.Ordinal);
     private int _logFailed;
     private long _lastFullLogMs = long.MinValue / 2;
 
-    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime)
+    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, DeviceCredentialStore credentials, TopicAcl acl)
     {
+        _credentials = credentials;
+        _acl = acl;
         _settings = settings;
         _log = log;
         _metrics = metrics;
@@ -56,10 +62,15 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
+        _server.InterceptingSubscriptionAsync += OnInterceptingSubscriptionAsync;
         _server.ClientConnectedAsync += e => { _metrics.ClientConnected(e.ClientId); return Task.CompletedTask; };
         _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); return Task.CompletedTask; };
         await _server.StartAsync();
         LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);
+        if (!_settings.Mqtt.AllowAnonymous && _credentials.List().Count == 0)
+        {
+            LogNoDevices(_credentials.FilePath);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -92,9 +103,33 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             return Task.CompletedTask;
         }
 
-        if (!_settings.Mqtt.AllowAnonymous && string.IsNullOrEmpty(e.UserName))
+        if (_settings.Mqtt.AllowAnonymous)
         {
-            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            return Task.CompletedTask;
+        }
+
+        // User name = device id = client id; password = the secret from 'device add'.
+        // MQTT 5: 0x86 bad user name or password / 0x87 not authorized; 3.1.1: 0x04 / 0x05.
+        var check = string.IsNullOrEmpty(e.UserName) ? (CredentialCheck?)null
+            : e.UserName != e.ClientId ? CredentialCheck.WrongSecret
+            : _credentials.Verify(e.ClientId, e.Password);
+        if (check == CredentialCheck.Ok)
+        {
+            return Task.CompletedTask;
+        }
+
+        var reason = check switch
+        {
+            null => "anonymous",
+            CredentialCheck.Revoked => "revoked",
+            CredentialCheck.UnknownDevice => "unknown_device",
+            _ => "bad_credentials",
+        };
+        e.ReasonCode = check == CredentialCheck.Revoked ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
+        _metrics.ConnectionRefused(reason);
+        if (ShouldLogRefusal(e.ClientId + "|" + reason))
+        {
+            LogConnectRefused(e.ClientId, e.RemoteEndPoint?.ToString() ?? "?", reason);
         }
 
         return Task.CompletedTask;
@@ -108,6 +143,21 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         if (message.Payload.Length > _settings.Mqtt.MaxPayloadBytes)
         {
             RefuseTooLarge(e, message.Payload.Length);
+            return;
+        }
+
+        if (!_settings.Mqtt.AllowAnonymous && !_acl.CanPublish(e.ClientId, message.Topic))
+        {
+            // Never reaches the log or Kafka. MQTT 5: PUBACK 0x87. MQTT 3.1.1 has no negative PUBACK: the message is
+            // acknowledged and dropped (as Mosquitto does), otherwise the device would resend it forever.
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            _metrics.PublishRefused("not_authorized");
+            if (ShouldLogRefusal(e.ClientId + "|publish|" + message.Topic))
+            {
+                LogPublishRefused(e.ClientId, message.Topic);
+            }
+
             return;
         }
 
@@ -164,6 +214,30 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
                 RefuseTooLarge(e, message.Payload.Length);
                 break;
         }
+    }
+
+    private Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        if (!_settings.Mqtt.AllowAnonymous && !_acl.CanSubscribe(e.ClientId, e.TopicFilter.Topic))
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            _metrics.PublishRefused("subscribe_not_authorized");
+            if (ShouldLogRefusal(e.ClientId + "|subscribe|" + e.TopicFilter.Topic))
+            {
+                LogSubscribeRefused(e.ClientId, e.TopicFilter.Topic);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // One log line per (device, reason) per minute: a misconfigured board retrying every second must not flood the journal.
+    private bool ShouldLogRefusal(string key)
+    {
+        var now = Environment.TickCount64;
+        var last = _refusalLogTimes.GetOrAdd(key, long.MinValue / 2);
+        return now - last >= 60_000 && _refusalLogTimes.TryUpdate(key, now, last);
     }
 
     private static void Refuse(InterceptingPublishEventArgs e, bool isV5, MqttPubAckReasonCode reason)
@@ -223,6 +297,18 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker listening on {Address}:{Port}")]
     private partial void LogListening(string address, int port);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mqtt:AllowAnonymous is false and no devices are provisioned ({File}): run 'Edge.Gateway device add ID' (with the same --Storage:Path)")]
+    private partial void LogNoDevices(string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused connection of '{ClientId}' from {Remote}: {Reason}")]
+    private partial void LogConnectRefused(string clientId, string remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused publish from '{ClientId}' to '{Topic}': not authorized (devices publish under edge/v1/ID/ unless Mqtt:Acl:Rules grants more)")]
+    private partial void LogPublishRefused(string clientId, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused subscription of '{ClientId}' to '{Filter}': not authorized")]
+    private partial void LogSubscribeRefused(string clientId, string filter);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker stopped accepting connections")]
     private partial void LogStopped();

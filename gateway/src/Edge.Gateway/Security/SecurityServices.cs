@@ -3,12 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Edge.Gateway.Security;
 
-/// <summary>Registers device authentication, ACLs and TLS for the ingest.</summary>
+/// <summary>Registers device authentication and topic ACLs for the ingest.</summary>
 internal static class SecurityServices
 {
     public static IServiceCollection AddGatewaySecurity(this IServiceCollection services, GatewaySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        services.AddSingleton(new DeviceCredentialStore(settings.Storage.Path));
+        services.AddSingleton(new TopicAcl(settings.Mqtt.Acl.Rules));
         return services;
     }
 }
