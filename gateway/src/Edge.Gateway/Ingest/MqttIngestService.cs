@@ -32,12 +32,14 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private MqttServer? _server;
     private readonly DeviceCredentialStore _credentials;
     private readonly TopicAcl _acl;
+    private readonly FailedAuthLimiter _limiter;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refusalLogTimes = new(StringComparer.Ordinal);
     private int _logFailed;
     private long _lastFullLogMs = long.MinValue / 2;
 
-    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, DeviceCredentialStore credentials, TopicAcl acl)
+    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, DeviceCredentialStore credentials, TopicAcl acl, FailedAuthLimiter limiter)
     {
+        _limiter = limiter;
         _credentials = credentials;
         _acl = acl;
         _settings = settings;
@@ -108,6 +110,15 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             return Task.CompletedTask;
         }
 
+        var address = (e.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        if (_limiter.IsLockedOut(address))
+        {
+            // Too many failed logins from this address: refuse before any PBKDF2 work (MQTT 5: 0x9F).
+            e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
+            _metrics.ConnectionRefused("rate_limited");
+            return Task.CompletedTask;
+        }
+
         // User name = device id = client id; password = the secret from 'device add'.
         // MQTT 5: 0x86 bad user name or password / 0x87 not authorized; 3.1.1: 0x04 / 0x05.
         var check = string.IsNullOrEmpty(e.UserName) ? (CredentialCheck?)null
@@ -115,7 +126,13 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             : _credentials.Verify(e.ClientId, e.Password);
         if (check == CredentialCheck.Ok)
         {
+            _limiter.RecordSuccess(address);
             return Task.CompletedTask;
+        }
+
+        if (_limiter.RecordFailure(address))
+        {
+            LogLockedOut(address.ToString(), FailedAuthLimiter.MaxFailures);
         }
 
         var reason = check switch
@@ -300,6 +317,9 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mqtt:AllowAnonymous is false and no devices are provisioned ({File}): run 'Edge.Gateway device add ID' (with the same --Storage:Path)")]
     private partial void LogNoDevices(string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Locking out {Address} after {Failures} failed logins within a minute (30 s, doubling up to 15 min)")]
+    private partial void LogLockedOut(string address, int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused connection of '{ClientId}' from {Remote}: {Reason}")]
     private partial void LogConnectRefused(string clientId, string remote, string reason);

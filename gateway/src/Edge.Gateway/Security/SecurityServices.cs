@@ -11,6 +11,7 @@ internal static class SecurityServices
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(new DeviceCredentialStore(settings.Storage.Path));
         services.AddSingleton(new TopicAcl(settings.Mqtt.Acl.Rules));
+        services.AddSingleton(sp => new FailedAuthLimiter(sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

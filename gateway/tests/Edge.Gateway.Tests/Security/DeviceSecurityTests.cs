@@ -71,6 +71,23 @@ public sealed class DeviceSecurityTests
     }
 
     [Fact]
+    public async Task Connect_FiveWrongSecretsFromOneAddress_LockedOutEvenWithTheRightSecret()
+    {
+        using var kafka = MockKafkaCluster.Start(1);
+        using var gateway = new GatewayProcess(kafka.BootstrapServers, "--Mqtt:AllowAnonymous=false");
+        var secret = await ProvisionAsync(gateway, "dev-l");
+        await gateway.StartAsync();
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, await ConnectAsync(gateway, "dev-l", "dev-l", "guess" + i));
+        }
+
+        Assert.Equal(MqttClientConnectResultCode.ConnectionRateExceeded, await ConnectAsync(gateway, "dev-l", "dev-l", secret));
+        Assert.Equal(1, Count(gateway.Output, "Locking out 127.0.0.1"));
+    }
+
+    [Fact]
     public async Task Publish_AclRuleGrantsRawTopic_Accepted()
     {
         using var kafka = MockKafkaCluster.Start(1);

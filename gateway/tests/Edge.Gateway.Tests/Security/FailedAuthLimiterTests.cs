@@ -1,0 +1,68 @@
+using System.Net;
+using Edge.Gateway.Security;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Edge.Gateway.Tests.Security;
+
+public sealed class FailedAuthLimiterTests
+{
+    private static readonly IPAddress Address = IPAddress.Parse("192.0.2.7");
+
+    [Fact]
+    public void RecordFailure_FifthFailureWithinAMinute_LocksOutFor30SecondsThenDoubles()
+    {
+        var time = new FakeTimeProvider();
+        var limiter = new FailedAuthLimiter(time);
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.False(limiter.RecordFailure(Address));
+        }
+
+        Assert.False(limiter.IsLockedOut(Address));
+        Assert.True(limiter.RecordFailure(Address));
+        Assert.True(limiter.IsLockedOut(Address));
+        Assert.False(limiter.IsLockedOut(IPAddress.Loopback));
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.False(limiter.IsLockedOut(Address));
+        for (var i = 0; i < 5; i++)
+        {
+            limiter.RecordFailure(Address);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(45));
+        Assert.True(limiter.IsLockedOut(Address)); // second lockout: 60 s
+        time.Advance(TimeSpan.FromSeconds(16));
+        Assert.False(limiter.IsLockedOut(Address));
+    }
+
+    [Fact]
+    public void RecordFailure_SpreadOverMoreThanAMinute_NeverLocksOut()
+    {
+        var time = new FakeTimeProvider();
+        var limiter = new FailedAuthLimiter(time);
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.False(limiter.RecordFailure(Address));
+            Assert.False(limiter.IsLockedOut(Address));
+            time.Advance(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Fact]
+    public void RecordSuccess_ClearsTheCount()
+    {
+        var limiter = new FailedAuthLimiter(new FakeTimeProvider());
+        for (var i = 0; i < 4; i++)
+        {
+            limiter.RecordFailure(Address);
+        }
+
+        limiter.RecordSuccess(Address);
+
+        Assert.False(limiter.RecordFailure(Address));
+        Assert.False(limiter.IsLockedOut(Address));
+    }
+}
