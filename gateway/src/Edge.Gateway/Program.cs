@@ -15,6 +15,11 @@ internal static class Program
             return await Cli.DeviceCommands.RunAsync(args, Console.Out, Console.Error);
         }
 
+        if (args.Length > 0 && args[0] == "cert")
+        {
+            return await Cli.CertCommands.RunAsync(args, Console.Out, Console.Error);
+        }
+
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(GatewayApp.Usage);

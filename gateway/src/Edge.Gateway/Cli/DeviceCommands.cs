@@ -93,7 +93,7 @@ internal static class DeviceCommands
         }
     }
 
-    private static IConfiguration Configuration(string[] args)
+    internal static IConfiguration Configuration(string[] args)
     {
         var builder = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
         if (Environment.GetEnvironmentVariable("EDGE_CONFIG") is { Length: > 0 } file)

@@ -28,6 +28,7 @@ internal static partial class GatewayApp
 
         Usage: Edge.Gateway [--demo] [--Section:Key=value ...]
                Edge.Gateway device add ID [--rotate] | device list | device revoke ID   [--Storage:Path=...]
+               Edge.Gateway cert create [--host NAME]... | cert device ID                 [--Storage:Path=...]
 
           --demo    also run a few simulated devices in-process and print a summary every 2 s
           --help    this text

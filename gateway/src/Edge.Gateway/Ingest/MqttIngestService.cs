@@ -33,6 +33,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly DeviceCredentialStore _credentials;
     private readonly TopicAcl _acl;
     private readonly FailedAuthLimiter _limiter;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? _clientCa;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refusalLogTimes = new(StringComparer.Ordinal);
     private int _logFailed;
     private long _lastFullLogMs = long.MinValue / 2;
@@ -54,12 +55,28 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var options = new MqttServerOptionsBuilder()
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(_settings.Mqtt.BindAddress))
             .WithDefaultEndpointPort(_settings.Mqtt.Port)
-            .WithPersistentSessions()
-            .Build();
+            .WithPersistentSessions();
+        var tls = _settings.Mqtt.Tls;
+        if (tls.Enabled)
+        {
+            var storage = _settings.Storage.Path;
+            builder.WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(_settings.Mqtt.BindAddress))
+                .WithEncryptedEndpointPort(tls.Port)
+                .WithEncryptionCertificate(SiteCertificates.LoadWithKey(tls.ResolvedCertificatePath(storage), tls.ResolvedKeyPath(storage)))
+                .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+            if (tls.ClientCertificates != ClientCertificateMode.None)
+            {
+                _clientCa = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(tls.ResolvedClientCaPath(storage));
+                builder.WithClientCertificate(ValidateClientCertificate, tls.ClientCertificates == ClientCertificateMode.Required);
+            }
+        }
+
+        var options = builder.Build();
         _server = new MqttServerFactory().CreateMqttServer(options);
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
@@ -69,6 +86,11 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); return Task.CompletedTask; };
         await _server.StartAsync();
         LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);
+        if (tls.Enabled)
+        {
+            LogListeningTls(_settings.Mqtt.BindAddress, tls.Port, tls.ClientCertificates);
+        }
+
         if (!_settings.Mqtt.AllowAnonymous && _credentials.List().Count == 0)
         {
             LogNoDevices(_credentials.FilePath);
@@ -116,6 +138,25 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             // Too many failed logins from this address: refuse before any PBKDF2 work (MQTT 5: 0x9F).
             e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
             _metrics.ConnectionRefused("rate_limited");
+            return Task.CompletedTask;
+        }
+
+        if (e.ClientCertificate is { } certificate)
+        {
+            // Already chained to the site CA by the TLS handshake; its CN names the device.
+            if (certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false) == e.ClientId)
+            {
+                _limiter.RecordSuccess(address);
+                return Task.CompletedTask;
+            }
+
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            _metrics.ConnectionRefused("certificate_name_mismatch");
+            if (ShouldLogRefusal(e.ClientId + "|certificate"))
+            {
+                LogConnectRefused(e.ClientId, address.ToString(), "client certificate is for another device");
+            }
+
             return Task.CompletedTask;
         }
 
@@ -249,6 +290,28 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         return Task.CompletedTask;
     }
 
+    private bool ValidateClientCertificate(object sender, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? chain, System.Net.Security.SslPolicyErrors errors)
+    {
+        if (certificate is null)
+        {
+            return _settings.Mqtt.Tls.ClientCertificates != ClientCertificateMode.Required;
+        }
+
+        using var presented = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate);
+        if (_clientCa is not null && SiteCertificates.ChainsTo(presented, _clientCa))
+        {
+            return true;
+        }
+
+        _metrics.ConnectionRefused("untrusted_client_certificate");
+        if (ShouldLogRefusal("certificate|" + presented.Subject))
+        {
+            LogUntrustedCertificate(presented.Subject);
+        }
+
+        return false;
+    }
+
     // One log line per (device, reason) per minute: a misconfigured board retrying every second must not flood the journal.
     private bool ShouldLogRefusal(string key)
     {
@@ -317,6 +380,12 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mqtt:AllowAnonymous is false and no devices are provisioned ({File}): run 'Edge.Gateway device add ID' (with the same --Storage:Path)")]
     private partial void LogNoDevices(string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (client certificates: {ClientCertificates})")]
+    private partial void LogListeningTls(string address, int port, ClientCertificateMode clientCertificates);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a TLS client certificate not signed by the site CA: {Subject}")]
+    private partial void LogUntrustedCertificate(string subject);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Locking out {Address} after {Failures} failed logins within a minute (30 s, doubling up to 15 min)")]
     private partial void LogLockedOut(string address, int failures);
