@@ -266,7 +266,14 @@ internal sealed partial class KafkaEgressService : BackgroundService
         var config = ProducerSettings.Build(_settings, _endpoint.BootstrapServers);
         return new ProducerBuilder<byte[]?, byte[]>(config)
             .SetErrorHandler((_, error) => OnProducerError(error))
-            .SetLogHandler((_, message) => LogLibrdkafka(message.Level, message.Facility, message.Message))
+            .SetLogHandler((_, message) =>
+            {
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    var text = SecretRedaction.Redact(message.Message, _settings.Kafka.Producer);
+                    LogLibrdkafka(message.Level, message.Facility, text);
+                }
+            })
             .Build();
     }
 
@@ -304,6 +311,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
             _errorLogTimes[error.Code] = now;
         }
 
-        LogProducerError(error.Code, error.Reason);
+        var reason = SecretRedaction.Redact(error.Reason, _settings.Kafka.Producer);
+        LogProducerError(error.Code, reason);
     }
 }

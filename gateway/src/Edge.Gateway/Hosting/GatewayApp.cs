@@ -224,15 +224,10 @@ internal static partial class GatewayApp
                 .SetErrorHandler((_, _) => { })
                 .Build();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KafkaException)
         {
             var key = settings.Kafka.Producer.Keys.FirstOrDefault(k => e.Message.Contains(k, StringComparison.Ordinal));
-            throw new ConfigurationException(key is null ? "Kafka:Producer" : "Kafka:Producer:" + key, e.Message);
-        }
-        catch (KafkaException e)
-        {
-            var key = settings.Kafka.Producer.Keys.FirstOrDefault(k => e.Message.Contains(k, StringComparison.Ordinal));
-            throw new ConfigurationException(key is null ? "Kafka:Producer" : "Kafka:Producer:" + key, e.Message);
+            throw new ConfigurationException(key is null ? "Kafka:Producer" : "Kafka:Producer:" + key, SecretRedaction.Redact(e.Message, settings.Kafka.Producer));
         }
     }
 
