@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Net;
+using Edge.Gateway.DevKafka;
+using Edge.HardwareTests.Bench;
+using Edge.HardwareTests.Fleet;
+using Edge.HardwareTests.Kafka;
+using Edge.HardwareTests.Proxy;
+using Edge.Testing;
+
+namespace Edge.HardwareTests.Scenarios;
+
+/// <summary>
+/// Everything one scenario runs against. Simulated: librdkafka's mock Kafka in this process (it survives the
+/// gateway's SIGKILL), the real gateway as a child process, the fault proxy, the fleet, the verifier.
+/// Bench: the boards, gateway and Kafka of <see cref="BenchConfig"/>, driven by its commands; only Kafka is read.
+/// Scenarios call the same operations in both modes.
+/// </summary>
+internal sealed class Site : IAsyncDisposable
+{
+    public const string Topic = "edge.telemetry";
+    private readonly ScenarioContext _context;
+    private readonly SiteOptions _options;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<string> _notes = [];
+    private readonly List<string> _failures = [];
+    private MockKafkaCluster? _kafka;
+    private GatewayProcess? _gateway;
+
+    private Site(ScenarioContext context, SiteOptions options)
+    {
+        _context = context;
+        _options = options;
+    }
+
+    public TcpFaultProxy? Proxy { get; private set; }
+
+    /// <summary>The simulated fleet; null on a bench.</summary>
+    public SimulatedFleet? Fleet { get; private set; }
+
+    public KafkaVerifier Verifier { get; private set; } = null!;
+
+    public IReadOnlySet<string> DeviceIds { get; private set; } = new HashSet<string>();
+
+    /// <summary>The gateway's console output so far (simulated mode; empty on a bench).</summary>
+    public string GatewayOutput => _gateway?.Output ?? "";
+
+    private BenchConfig? Bench => _context.Bench;
+
+    private CancellationToken Token => _context.CancellationToken;
+
+    public static async Task<Site> OpenAsync(ScenarioContext context, SiteOptions options)
+    {
+        var site = new Site(context, options);
+        try
+        {
+            await site.OpenAsync();
+            return site;
+        }
+        catch
+        {
+            await site.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void Note(string note)
+    {
+        _notes.Add(note);
+        _context.Log(note);
+    }
+
+    /// <summary>Records a scenario-specific failure (the fault did not happen as designed, …).</summary>
+    public void Fail(string failure) => _failures.Add(failure);
+
+    /// <summary>Powers every device on at once and waits until all are connected (simulated) — a site power return.</summary>
+    public async Task PowerOnDevicesAsync(TimeSpan timeout)
+    {
+        if (Fleet is { } fleet)
+        {
+            var started = Stopwatch.StartNew();
+            await fleet.StartAllAsync();
+            await Eventually.TrueAsync(() => fleet.Connected == fleet.Devices.Count, timeout, $"all {fleet.Devices.Count} devices connected (now {fleet.Connected})", Token);
+            Note($"{fleet.Devices.Count} devices connected in {started.Elapsed.TotalSeconds:0.0} s");
+            return;
+        }
+
+        await PowerCycleBoardsAsync(Bench!.Devices);
+    }
+
+    public void StartRecording() => Fleet?.StartRecording();
+
+    public Task StopRecordingAsync() => Fleet?.StopRecordingAsync() ?? Task.CompletedTask;
+
+    /// <summary>Lets the devices record for a while (on a bench the boards publish on their own).</summary>
+    public Task RecordForAsync(TimeSpan duration)
+        => Fleet?.RecordForAsync(duration, Token) ?? Task.Delay(duration, Token);
+
+    public Task DelayAsync(TimeSpan duration) => Task.Delay(duration, Token);
+
+    /// <summary>Gateway power cut: SIGKILL, off for a while, start again on the same data directory and port.</summary>
+    public async Task CutGatewayPowerAsync(TimeSpan off)
+    {
+        if (_gateway is { } gateway)
+        {
+            gateway.Kill();
+            await Task.Delay(off, Token);
+            await gateway.StartAsync();
+            return;
+        }
+
+        await RunAsync(Bench!.Gateway.PowerCycle, "gateway.powerCycle");
+    }
+
+    public async Task SetKafkaAsync(bool up)
+    {
+        if (_kafka is { } kafka)
+        {
+            if (up)
+            {
+                kafka.SetAllBrokersUp();
+            }
+            else
+            {
+                kafka.SetAllBrokersDown();
+            }
+
+            return;
+        }
+
+        await RunAsync(up ? Bench!.Kafka.Start : Bench!.Kafka.Stop, up ? "kafka.start" : "kafka.stop");
+    }
+
+    /// <summary>The access point loses power: every device's connection drops (proxy reset, or the bench's smart plug).</summary>
+    public async Task CutWifiAsync()
+    {
+        if (Fleet is not null)
+        {
+            Proxy!.ResetAll();
+            return;
+        }
+
+        await RunAsync(Bench!.WifiPowerCycle, "wifiPowerCycle");
+    }
+
+    /// <summary>Power-cycles these devices (their RAM is lost; a Meadow's flash queue survives).</summary>
+    public async Task RebootDevicesAsync(IEnumerable<string> ids)
+    {
+        var set = ids.ToHashSet();
+        if (Fleet is { } fleet)
+        {
+            await Task.WhenAll(fleet.Devices.Where(d => set.Contains(d.DeviceId)).Select(d => d.RebootAsync()));
+            return;
+        }
+
+        await PowerCycleBoardsAsync(Bench!.Devices.Where(d => set.Contains(d.Id)));
+    }
+
+    /// <summary>The proxy, or not applicable on a bench without <see cref="BenchConfig.ProxyPort"/>.</summary>
+    public TcpFaultProxy RequireProxy()
+        => Proxy ?? throw new ScenarioNotApplicableException("bench.json has no proxyPort: the boards do not go through the fault proxy");
+
+    /// <summary>
+    /// Stops recording, waits until every device drained its queue and Kafka holds every promised reading,
+    /// then judges delivery. On a bench: waits the settle time and judges from Kafka alone.
+    /// </summary>
+    public async Task<ScenarioResult> FinishAsync(string name)
+    {
+        DeliveryReport report;
+        if (Fleet is { } fleet)
+        {
+            await fleet.StopRecordingAsync();
+            try
+            {
+                await fleet.DrainAsync(_options.DrainTimeout, Token);
+            }
+            catch (TimeoutException e)
+            {
+                Fail(e.Message);
+            }
+
+            var ledgers = fleet.Ledgers.ToList();
+            if (!await Verifier.WaitForPromisedAsync(ledgers, TimeSpan.FromSeconds(60), Token))
+            {
+                Fail("Kafka did not hold every promised reading within 60 s of the devices draining");
+            }
+
+            report = DeliveryAnalysis.Analyze(Verifier.Observations, ledgers, DeviceIds);
+            if (report.Promised == 0)
+            {
+                Fail("no reading was promised: the scenario proved nothing");
+            }
+        }
+        else
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Bench!.SettleSeconds), Token);
+            await Verifier.WaitQuietAsync(TimeSpan.FromSeconds(5), Token);
+            report = DeliveryAnalysis.Analyze(Verifier.Observations, null, DeviceIds);
+            if (report.Delivered == 0)
+            {
+                Fail("no telemetry from the bench's devices reached Kafka");
+            }
+        }
+
+        if (Verifier.Malformed > 0)
+        {
+            Fail($"{Verifier.Malformed} telemetry records in Kafka did not decode as SenML-CBOR");
+        }
+
+        return new ScenarioResult(name, report, _clock.Elapsed, [.. _notes]) { Failures = [.. _failures] };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Fleet is not null)
+        {
+            await Fleet.DisposeAsync();
+        }
+
+        Proxy?.Dispose();
+        Verifier?.Dispose();
+        _gateway?.Dispose();
+        _kafka?.Dispose();
+    }
+
+    private async Task OpenAsync()
+    {
+        if (Bench is { } bench)
+        {
+            DeviceIds = bench.Devices.Select(d => d.Id).ToHashSet();
+            Verifier = new KafkaVerifier(bench.Kafka.BootstrapServers, bench.Kafka.Topic, fromEnd: true);
+            if (bench.ProxyPort is { } port && bench.Gateway.Host is { } host)
+            {
+                var address = (await Dns.GetHostAddressesAsync(host, Token)).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+                Proxy = new TcpFaultProxy(new IPEndPoint(address, bench.Gateway.Port), IPAddress.Any);
+                Proxy.Route("all", port);
+            }
+
+            return;
+        }
+
+        _kafka = MockKafkaCluster.Start(3);
+        _kafka.CreateTopic(Topic, 3, 3);
+        _gateway = new GatewayProcess(_kafka.BootstrapServers, [.. _options.GatewayArguments]);
+        await _gateway.StartAsync();
+        Proxy = new TcpFaultProxy(new IPEndPoint(IPAddress.Loopback, _gateway.Port));
+        var proxy = Proxy;
+        var perDevice = _options.RoutePerDevice;
+        Fleet = new SimulatedFleet(_options.Fleet, id => ("127.0.0.1", proxy.Route(perDevice ? id : "all").Port));
+        DeviceIds = Fleet.Devices.Select(d => d.DeviceId).ToHashSet();
+        Verifier = new KafkaVerifier(_kafka.BootstrapServers, Topic);
+    }
+
+    private async Task PowerCycleBoardsAsync(IEnumerable<BenchDevice> devices)
+    {
+        var list = devices.ToList();
+        if (list.Count == Bench!.Devices.Count && Bench.AllDevicesPowerCycle is { } all)
+        {
+            await RunAsync(all, "allDevicesPowerCycle");
+            return;
+        }
+
+        await Task.WhenAll(list.Select(d => RunAsync(d.PowerCycle ?? d.Reset, $"devices[{d.Id}].powerCycle")));
+    }
+
+    private async Task RunAsync(string? command, string key)
+    {
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            throw new ScenarioNotApplicableException($"bench.json has no '{key}' command");
+        }
+
+        await ShellCommand.RunAsync(command, _context.Log, Token);
+    }
+}
