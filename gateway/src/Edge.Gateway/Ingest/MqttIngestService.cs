@@ -77,7 +77,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         }
 
         var options = builder.Build();
-        _server = new MqttServerFactory().CreateMqttServer(options);
+        _server = new MqttServerFactory().CreateMqttServer(options, new MqttNetLogBridge(_metrics, _logger));
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;

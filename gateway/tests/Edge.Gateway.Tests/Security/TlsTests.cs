@@ -33,6 +33,9 @@ public sealed class TlsTests
         var plainOptions = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", tlsPort).WithClientId("tls-1").WithCredentials("tls-1", secret).WithTimeout(TimeSpan.FromSeconds(10)).Build();
         await Assert.ThrowsAnyAsync<Exception>(() => plain.ConnectAsync(plainOptions, TestContext.Current.CancellationToken));
         Assert.False(plain.IsConnected);
+        await Eventually.TrueAsync(() => gateway.Output.Contains("A TLS handshake on the MQTT TLS port failed", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the failed handshake to be logged");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.HttpPort}") };
+        Assert.Contains("edge_refusals_total{reason=\"connect:tls_handshake_failed\"}", await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     [Fact]
