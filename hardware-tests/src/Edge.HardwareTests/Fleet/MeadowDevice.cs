@@ -97,9 +97,9 @@ internal sealed class MeadowDevice(string deviceId, Func<(string Host, int Port)
         if (device is not null)
         {
             _previousConnects += Connects;
-            using var powerLoss = new CancellationTokenSource();
-            await powerLoss.CancelAsync();
-            await device.StopAsync(powerLoss.Token); // graceful parts abandoned: no offline status, no DISCONNECT
+            // DisposeAsync without StopAsync: the loops are cancelled and the queue closed; the "offline" publish it
+            // attempts goes into the blackhole. (StopAsync with a cancelled token first would skip cancelling the
+            // loops: see the README's "SDK findings".)
             await device.DisposeAsync();
         }
 
