@@ -3,7 +3,7 @@ using Edge.HardwareTests.Fleet;
 namespace Edge.HardwareTests.Scenarios;
 
 /// <summary>
-/// 7. Gateway log full: Kafka down and a small log (Storage:MaxBytes 544 KiB) fill the gateway's disk; the gateway
+/// 7. Gateway log full: Kafka down and the smallest log the gateway allows (Storage:MaxBytes 1 MiB) fill the gateway's disk; the gateway
 /// refuses publishes (MQTT 5: PUBACK 0x97; 3.1.1: disconnect without PUBACK), devices hold readings in their
 /// queues; Kafka returns, the log drains and the devices' backlog goes through.
 /// </summary>
@@ -18,8 +18,8 @@ internal sealed class LogFullScenario : IScenario
         await using var site = await context.OpenSiteAsync(new SiteOptions
         {
             Fleet = new FleetOptions { Devices = context.Devices(20), ReadingInterval = TimeSpan.FromMilliseconds(20), IdPrefix = "full" },
-            // MaxPayloadBytes 2048 lets the segment be small: the log holds one max record + framing per segment.
-            GatewayArguments = ["--Storage:MaxBytes=557056", "--Storage:SegmentBytes=139264", "--Mqtt:MaxPayloadBytes=2048", "--Mqtt:FullRetryDelayMilliseconds=500"],
+            // MaxPayloadBytes 2048 lets a segment be 256 KiB (one max-size record must fit a segment).
+            GatewayArguments = ["--Storage:MaxBytes=1048576", "--Storage:SegmentBytes=262144", "--Mqtt:MaxPayloadBytes=2048", "--Mqtt:FullRetryDelayMilliseconds=500"],
             DrainTimeout = TimeSpan.FromSeconds(120),
         });
         if (!context.IsSimulated && context.Bench!.Gateway.ShrinkLog is null)
