@@ -112,12 +112,49 @@ public sealed class DevKafkaProcessTests
     }
 
     [Fact]
+    public async Task Tool_ExplicitLibrdkafkaPath_LoadsThatFileForConfluentAndMock()
+    {
+        var bundled = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "centos8-librdkafka.so");
+        if (!OperatingSystem.IsLinux() || !File.Exists(bundled) || System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Skip("needs linux-x64 and the package's centos8 build");
+        }
+
+        // A copy elsewhere proves the tool used the explicit file (Library.Load(path)), not the package's default.
+        var directory = Directory.CreateTempSubdirectory("edge-librdkafka-");
+        try
+        {
+            var copy = Path.Combine(directory.FullName, "librdkafka.so");
+            File.Copy(bundled, copy);
+            var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using var tool = StartTool(p => p.Environment[NativeLibrdkafka.PathVariable] = copy, line => stderr.Enqueue(line), "--brokers", "1", "--topic", "p:1");
+            var first = await tool.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+            Assert.True(first?.StartsWith("bootstrap: ", StringComparison.Ordinal), $"{first} / {string.Join(" | ", stderr)}");
+            using (var producer = Producer(first!["bootstrap: ".Length..]))
+            {
+                producer.Produce("p", Message("a", "explicit"));
+                Assert.Equal(0, producer.Flush(Patience));
+            }
+
+            Assert.Equal(["explicit"], Consume(first!["bootstrap: ".Length..], "p", 1).Select(r => r.Message.Value));
+            Assert.Contains(stderr, line => line.EndsWith("librdkafka " + copy, StringComparison.Ordinal));
+            tool.Kill();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Start_ToolPathMissing_ThrowsFileNotFound()
     {
         Assert.Throws<FileNotFoundException>(() => DevKafkaProcess.Start(1, toolPath: "/nonexistent/Edge.DevKafka.dll"));
     }
 
-    private static Process StartTool(params string[] arguments)
+    private static Process StartTool(params string[] arguments) => StartTool(_ => { }, _ => { }, arguments);
+
+    private static Process StartTool(Action<ProcessStartInfo> configure, Action<string> stderr, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet", [ToolPath, .. arguments])
         {
@@ -126,8 +163,15 @@ public sealed class DevKafkaProcessTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        configure(info);
         var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                stderr(e.Data);
+            }
+        };
         process.BeginErrorReadLine();
         return process;
     }

@@ -45,7 +45,7 @@ root.SetAction(async (parse, cancellation) =>
 
     Console.Out.WriteLine("bootstrap: " + cluster.BootstrapServers);
     Console.Out.Flush();
-    await Console.Error.WriteLineAsync($"Edge.DevKafka: {brokers} broker(s) on {cluster.BootstrapServers}, pid {Environment.ProcessId}");
+    await Console.Error.WriteLineAsync($"Edge.DevKafka: {brokers} broker(s) on {cluster.BootstrapServers}, pid {Environment.ProcessId}, librdkafka {NativeLibrdkafka.LoadedPath}");
 
     var stdin = parse.GetValue(ignoreStdinOption) ? Task.Delay(Timeout.Infinite, cancellation) : Task.Run(commands.Serve, CancellationToken.None);
     await Task.WhenAny(stdin, Task.Delay(Timeout.Infinite, cancellation));
