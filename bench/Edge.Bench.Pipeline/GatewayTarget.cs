@@ -1,0 +1,84 @@
+using Edge.Gateway.DevKafka;
+
+namespace Edge.Bench.Pipeline;
+
+/// <summary>
+/// (c) The Edge gateway (<c>dotnet Edge.Gateway.dll</c>, Release, as shipped) with its fsynced log in a temp directory
+/// on the same disk and an idempotent acks=all producer into a development Kafka in its own process.
+/// </summary>
+internal sealed class GatewayTarget : ITarget
+{
+    public const string ShippedName = "Edge gateway";
+    public const string TunedName = "Edge gateway, tuned runtime";
+
+    /// <summary>The runtime settings of the tuned variant (see <see cref="StartAsync"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> TunedRuntime = new Dictionary<string, string>
+    {
+        ["DOTNET_gcServer"] = "0",
+        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+    };
+    private const string Topic = "edge.telemetry";
+    private readonly DevKafkaProcess _kafka;
+    private readonly ChildProcess _gateway;
+    private readonly KafkaSink _sink;
+    private readonly string _directory;
+
+    private GatewayTarget(DevKafkaProcess kafka, ChildProcess gateway, string directory, int port, string name)
+    {
+        Name = name;
+        _kafka = kafka;
+        _gateway = gateway;
+        _directory = directory;
+        MqttPort = port;
+        _sink = new KafkaSink(kafka.BootstrapServers, Topic);
+    }
+
+    public string Name { get; }
+
+    public int MqttPort { get; }
+
+    public string SinkName => "Kafka";
+
+    public DeliveryCounter Delivered => _sink.Counter;
+
+    public string Diagnostics => _gateway.Output;
+
+    /// <param name="tunedRuntime">
+    /// The proposed runtime fix, as environment variables: DOTNET_gcServer=0 (Edge.Gateway.csproj sets
+    /// <c>ServerGarbageCollector</c>, which MSBuild does not know — the property is <c>ServerGarbageCollection</c> — so the
+    /// Web SDK's server GC ships) and DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 (idle thread-pool workers block
+    /// instead of spinning in sched_yield, which perf showed as ~15% of the gateway's CPU on 2 cores).
+    /// </param>
+    public static async Task<GatewayTarget> StartAsync(bool tunedRuntime = false)
+    {
+        var kafka = DevKafkaProcess.Start(3, [Topic + ":6"]);
+        var directory = Directory.CreateTempSubdirectory("edge-bench-gw-").FullName;
+        var port = Ports.Free();
+        var gateway = new ChildProcess("dotnet",
+        [
+            Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"),
+            $"--Mqtt:Port={port}",
+            $"--Http:Port={Ports.Free()}",
+            "--Mqtt:BindAddress=127.0.0.1",
+            "--Http:BindAddress=127.0.0.1",
+            $"--Storage:Path={directory}",
+            $"--Kafka:BootstrapServers={kafka.BootstrapServers}",
+            "--Gateway:Id=bench-gw",
+            "--Gateway:StatusIntervalSeconds=0",
+            "--Mqtt:AllowAnonymous=true",
+        ],
+        environment: tunedRuntime ? TunedRuntime : null);
+        await Ports.WaitListeningAsync(port, () => gateway.HasExited);
+        return new GatewayTarget(kafka, gateway, directory, port, tunedRuntime ? TunedName : ShippedName);
+    }
+
+    public IReadOnlyList<int> MeteredProcessIds() => [_gateway.Id];
+
+    public void Dispose()
+    {
+        _gateway.Dispose();
+        _sink.Dispose();
+        _kafka.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Edge.Bench.Pipeline;
+
+var quick = new Option<bool>("--quick") { Description = "Everything small (< 1 min) for checking a change; numbers not to be quoted." };
+var connections = new Option<int>("--connections") { Description = "MQTT connections of the load generator (default 100).", DefaultValueFactory = _ => 100 };
+var payload = new Option<int>("--payload") { Description = "Payload bytes (≥ 32; default 64).", DefaultValueFactory = _ => 64 };
+var seconds = new Option<double>("--seconds") { Description = "Seconds per measured run (default 20; 3 with --quick)." };
+var window = new Option<int>("--window") { Description = "Closed loop: publishes in flight per connection (default 1).", DefaultValueFactory = _ => 1 };
+var rounds = new Option<int>("--rounds") { Description = "Closed-loop rounds over the three systems, interleaved (default 2; 1 with --quick)." };
+var devices = new Option<int>("--devices") { Description = "Connected devices in the fleet run (default 1000; 200 with --quick)." };
+var deviceRate = new Option<double>("--device-rate") { Description = "Messages/s per device in the fleet run (default 1).", DefaultValueFactory = _ => 1 };
+var systems = new Option<string[]?>("--systems") { Description = "Only these of gateway, mosquitto, bridge (for profiling; no report).", AllowMultipleArgumentsPerToken = true };
+var output = new Option<string?>("--out") { Description = "Write the chart to OUT/images/bench-throughput.png (e.g. docs); default a temp folder." };
+
+var root = new RootCommand("Edge pipeline benchmark: the gateway vs Mosquitto 2 vs the naive mosquitto_sub | kcat bridge, same load, one run.")
+{
+    quick, connections, payload, seconds, window, rounds, devices, deviceRate, output, systems,
+};
+root.SetAction(result =>
+{
+    var isQuick = result.GetValue(quick);
+    var options = new PipelineOptions(
+        isQuick,
+        isQuick && result.GetResult(connections) is null ? 20 : result.GetValue(connections),
+        result.GetValue(payload),
+        result.GetResult(seconds) is null ? (isQuick ? 3 : 20) : result.GetValue(seconds),
+        result.GetValue(window),
+        result.GetResult(rounds) is null ? (isQuick ? 1 : 2) : result.GetValue(rounds),
+        result.GetResult(devices) is null ? (isQuick ? 200 : 1000) : result.GetValue(devices),
+        result.GetValue(deviceRate),
+        result.GetValue(output),
+        result.GetValue(systems));
+    return PipelineBenchmark.RunAsync(options).GetAwaiter().GetResult();
+});
+return root.Parse(args).Invoke();
