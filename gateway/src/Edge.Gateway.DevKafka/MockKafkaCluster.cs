@@ -18,8 +18,13 @@ namespace Edge.Gateway.DevKafka;
 /// <see cref="DefaultPartitions"/> (4) partitions and a replication factor of min(3, brokers). Consumers do not
 /// auto-create by default: a consumer that subscribes before anything was produced sees "unknown topic" until the
 /// topic exists. The defaults cannot be changed through the exported API; create topics explicitly to choose them.</para>
-/// <para><b>Brokers down.</b> A down broker closes its connections and refuses new ones on the same port; the data
-/// it led stays, and producers retry until it is up again or their <c>message.timeout.ms</c> expires.</para>
+/// <para><b>Brokers down.</b> A down broker closes its connections and refuses new ones on the same port; its data
+/// stays. There is no leader fail-over: partitions it leads stall (producers retry until it is up again or their
+/// <c>message.timeout.ms</c> expires) while partitions led by other brokers keep flowing; move leadership
+/// explicitly with <see cref="SetPartitionLeader"/>. Replicas exist in metadata only; records are kept once.</para>
+/// <para><b>Other caveats.</b> A consumer group's first join waits the mock's initial rebalance delay (3 s); assign
+/// partitions directly when that matters. <see cref="Dispose"/> with clients still connected is safe: they see an
+/// outage. Pushed request errors are shared by every client of the cluster.</para>
 /// <para>All members are thread-safe; each call returns once the cluster's thread applied it.</para>
 /// </remarks>
 public sealed class MockKafkaCluster : IDisposable

@@ -67,6 +67,43 @@ public sealed class MockKafkaClusterFaultTests
     }
 
     [Fact]
+    public async Task SetBrokerDown_LeaderOfOnePartition_OnlyThatPartitionStallsUntilBrokerUp()
+    {
+        using var cluster = MockKafkaCluster.Start(3);
+        cluster.CreateTopic("l", 3, 3);
+        var leaders = Metadata(cluster.BootstrapServers, "l").Topics.Single().Partitions.ToDictionary(p => p.PartitionId, p => p.Leader);
+        var (stalled, healthy) = (leaders.First(l => l.Value == 1).Key, leaders.First(l => l.Value != 1).Key);
+        using var producer = Producer(cluster.BootstrapServers);
+        await producer.ProduceAsync(new TopicPartition("l", stalled), Message("a", "warm"), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+
+        cluster.SetBrokerDown(1);
+        var toDownLeader = producer.ProduceAsync(new TopicPartition("l", stalled), Message("a", "waits"), TestContext.Current.CancellationToken);
+        var toOtherLeader = await producer.ProduceAsync(new TopicPartition("l", healthy), Message("b", "flows"), TestContext.Current.CancellationToken)
+            .WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.Equal(PersistenceStatus.Persisted, toOtherLeader.Status);
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        Assert.False(toDownLeader.IsCompleted, "the mock has no leader fail-over: the down broker's partition waits for it");
+
+        cluster.SetBrokerUp(1);
+        Assert.Equal(PersistenceStatus.Persisted, (await toDownLeader.WaitAsync(Patience, TestContext.Current.CancellationToken)).Status);
+    }
+
+    [Fact]
+    public async Task Dispose_WithConnectedProducer_ProducerOnlySeesAnOutage()
+    {
+        var cluster = MockKafkaCluster.Start(1);
+        cluster.CreateTopic("gone", 1, 1);
+        using var producer = Producer(cluster.BootstrapServers, c => c.MessageTimeoutMs = 2_000);
+        await producer.ProduceAsync("gone", Message("a", "warm"), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+
+        cluster.Dispose();
+
+        var failure = await Assert.ThrowsAsync<ProduceException<string, string>>(
+            () => producer.ProduceAsync("gone", Message("a", "nobody"), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken));
+        Assert.Equal(ErrorCode.Local_MsgTimedOut, failure.Error.Code);
+    }
+
+    [Fact]
     public void SetRoundTripTime_500Ms_ProduceTakesAtLeast400Ms()
     {
         using var cluster = MockKafkaCluster.Start(1);
