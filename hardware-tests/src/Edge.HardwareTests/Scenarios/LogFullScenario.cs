@@ -27,6 +27,7 @@ internal sealed class LogFullScenario : IScenario
             throw new ScenarioNotApplicableException("bench.json has no 'gateway.shrinkLog' command");
         }
 
+        await site.ShrinkGatewayLogAsync();
         await site.PowerOnDevicesAsync(TimeSpan.FromSeconds(60));
         await site.SetKafkaAsync(up: false);
         site.StartRecording();
@@ -50,6 +51,8 @@ internal sealed class LogFullScenario : IScenario
             site.Note("devices: " + site.Fleet.Devices[0].Describe() + "; " + site.Fleet.Devices[1].Describe());
         }
 
-        return await site.FinishAsync(Name);
+        var result = await site.FinishAsync(Name);
+        await site.RestoreGatewayLogAsync();
+        return result;
     }
 }

@@ -79,7 +79,17 @@ internal sealed class Site : IAsyncDisposable
         {
             var started = Stopwatch.StartNew();
             await fleet.StartAllAsync();
-            await Eventually.TrueAsync(() => fleet.Connected == fleet.Devices.Count, timeout, $"all {fleet.Devices.Count} devices connected (now {fleet.Connected})", Token);
+            try
+            {
+                await Eventually.TrueAsync(() => fleet.Connected == fleet.Devices.Count, timeout, $"all {fleet.Devices.Count} devices connected", Token);
+            }
+            catch (TimeoutException e)
+            {
+                var down = fleet.Devices.Where(d => !d.IsConnected).ToList();
+                throw new TimeoutException($"{e.Message}: {down.Count} not connected ({down.Count(d => d.Kind == DeviceKind.NanoFramework)} nanoFramework), e.g. "
+                    + string.Join("; ", down.Take(3).Select(d => d.Describe())) + "\ngateway output (tail):\n" + Tail(GatewayOutput, 30), e);
+            }
+
             Note($"{fleet.Devices.Count} devices connected in {started.Elapsed.TotalSeconds:0.0} s");
             return;
         }
@@ -141,6 +151,12 @@ internal sealed class Site : IAsyncDisposable
 
         await RunAsync(Bench!.WifiPowerCycle, "wifiPowerCycle");
     }
+
+    /// <summary>Bench: runs gateway.shrinkLog (simulated sites get their small log from <see cref="SiteOptions.GatewayArguments"/>).</summary>
+    public Task ShrinkGatewayLogAsync() => Bench is { } bench ? RunAsync(bench.Gateway.ShrinkLog, "gateway.shrinkLog") : Task.CompletedTask;
+
+    /// <summary>Bench: runs gateway.restoreLog.</summary>
+    public Task RestoreGatewayLogAsync() => Bench is { } bench ? RunAsync(bench.Gateway.RestoreLog, "gateway.restoreLog") : Task.CompletedTask;
 
     /// <summary>Power-cycles these devices (their RAM is lost; a Meadow's flash queue survives).</summary>
     public async Task RebootDevicesAsync(IEnumerable<string> ids)
@@ -249,6 +265,8 @@ internal sealed class Site : IAsyncDisposable
         DeviceIds = Fleet.Devices.Select(d => d.DeviceId).ToHashSet();
         Verifier = new KafkaVerifier(_kafka.BootstrapServers, Topic);
     }
+
+    private static string Tail(string text, int lines) => string.Join('\n', text.Split('\n').TakeLast(lines));
 
     private async Task PowerCycleBoardsAsync(IEnumerable<BenchDevice> devices)
     {
