@@ -55,13 +55,18 @@ internal static class DeviceCommands
         revoke.SetAction(parse => exit = Run(parse, errors, store =>
         {
             var deviceId = parse.GetValue(revokeId)!;
-            if (!store.Revoke(deviceId))
+            if (!Edge.Protocol.Topics.EdgeTopics.IsValidDeviceId(deviceId))
             {
-                errors.WriteLine($"edge-gateway: no device '{deviceId}'");
-                return 1;
+                errors.WriteLine($"edge-gateway: '{deviceId}' is not a valid device id (1-64 of A-Z a-z 0-9 . _ -)");
+                return ExitCodes.Config;
             }
 
-            output.WriteLine($"device {deviceId} revoked: new connections are refused (0x87 not authorized).");
+            if (!store.Revoke(deviceId))
+            {
+                output.WriteLine($"note: '{deviceId}' had no secret provisioned; recorded as revoked so a client certificate for it is refused too.");
+            }
+
+            output.WriteLine($"device {deviceId} revoked: its connections are refused (0x87 not authorized) and a running gateway disconnects it within a few seconds.");
             return ExitCodes.Ok;
         }));
 
@@ -86,7 +91,7 @@ internal static class DeviceCommands
         {
             return action(new DeviceCredentialStore(settings.Storage.Path));
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             errors.WriteLine("edge-gateway: " + e.Message);
             return 1;

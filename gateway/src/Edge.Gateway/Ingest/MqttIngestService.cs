@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Hosting;
 using Edge.Gateway.Log;
@@ -30,19 +31,15 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly ILogger<MqttIngestService> _logger;
     private readonly IHostApplicationLifetime _lifetime;
     private MqttServer? _server;
-    private readonly DeviceCredentialStore _credentials;
-    private readonly TopicAcl _acl;
-    private readonly FailedAuthLimiter _limiter;
-    private System.Security.Cryptography.X509Certificates.X509Certificate2? _clientCa;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refusalLogTimes = new(StringComparer.Ordinal);
     private int _logFailed;
     private long _lastFullLogMs = long.MinValue / 2;
 
-    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, DeviceCredentialStore credentials, TopicAcl acl, FailedAuthLimiter limiter)
+    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, DeviceCredentialStore credentials, TopicAcl acl, FailedAuthLimiter limiter, TimeProvider time)
     {
         _limiter = limiter;
         _credentials = credentials;
         _acl = acl;
+        _time = time;
         _settings = settings;
         _log = log;
         _metrics = metrics;
@@ -71,7 +68,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
                 .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
             if (tls.ClientCertificates != ClientCertificateMode.None)
             {
-                _clientCa = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(tls.ResolvedClientCaPath(storage));
+                _clientCa = X509CertificateLoader.LoadCertificateFromFile(tls.ResolvedClientCaPath(storage));
                 builder.WithClientCertificate(ValidateClientCertificate, tls.ClientCertificates == ClientCertificateMode.Required);
             }
         }
@@ -83,7 +80,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
         _server.InterceptingSubscriptionAsync += OnInterceptingSubscriptionAsync;
         _server.ClientConnectedAsync += e => { _metrics.ClientConnected(e.ClientId); return Task.CompletedTask; };
-        _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); return Task.CompletedTask; };
+        _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); OnClientDisconnected(e); return Task.CompletedTask; };
         await _server.StartAsync();
         LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);
         if (tls.Enabled)
@@ -91,14 +88,23 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             LogListeningTls(_settings.Mqtt.BindAddress, tls.Port, tls.ClientCertificates);
         }
 
-        if (!_settings.Mqtt.AllowAnonymous && _credentials.List().Count == 0)
+        var certificatesOnly = tls.Enabled && tls.ClientCertificates != ClientCertificateMode.None;
+        if (!_settings.Mqtt.AllowAnonymous && !certificatesOnly && _credentials.List().Count == 0)
         {
             LogNoDevices(_credentials.FilePath);
         }
+
+        _credentialWatch = WatchCredentialsAsync(_watchStop.Token);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _watchStop.CancelAsync();
+        if (_credentialWatch is not null)
+        {
+            await _credentialWatch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (_server is { IsStarted: true })
         {
             // Stop accepting first: what was PUBACKed is already on disk; egress drains it to Kafka afterwards.
@@ -111,86 +117,9 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     public ValueTask DisposeAsync()
     {
         _server?.Dispose();
+        _clientCa?.Dispose();
+        _watchStop.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
-    {
-        e.SessionItems[IsV5Key] = e.ProtocolVersion == MqttProtocolVersion.V500;
-        if (string.IsNullOrEmpty(e.ClientId))
-        {
-            // The client id is the device id: Kafka keys, ordering and deduplication hang on it.
-            // MQTT 5: 0x85 Client Identifier not valid; 3.1.1: 0x02 identifier rejected [MQTT-3.1.3-9].
-            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
-            _metrics.ConnectionRefusedClientId();
-            LogRefusedEmptyClientId(e.RemoteEndPoint?.ToString() ?? "?");
-            return Task.CompletedTask;
-        }
-
-        if (_settings.Mqtt.AllowAnonymous)
-        {
-            return Task.CompletedTask;
-        }
-
-        var address = (e.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        if (_limiter.IsLockedOut(address))
-        {
-            // Too many failed logins from this address: refuse before any PBKDF2 work (MQTT 5: 0x9F).
-            e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
-            _metrics.ConnectionRefused("rate_limited");
-            return Task.CompletedTask;
-        }
-
-        if (e.ClientCertificate is { } certificate)
-        {
-            // Already chained to the site CA by the TLS handshake; its CN names the device.
-            if (certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false) == e.ClientId)
-            {
-                _limiter.RecordSuccess(address);
-                return Task.CompletedTask;
-            }
-
-            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            _metrics.ConnectionRefused("certificate_name_mismatch");
-            if (ShouldLogRefusal(e.ClientId + "|certificate"))
-            {
-                LogConnectRefused(e.ClientId, address.ToString(), "client certificate is for another device");
-            }
-
-            return Task.CompletedTask;
-        }
-
-        // User name = device id = client id; password = the secret from 'device add'.
-        // MQTT 5: 0x86 bad user name or password / 0x87 not authorized; 3.1.1: 0x04 / 0x05.
-        var check = string.IsNullOrEmpty(e.UserName) ? (CredentialCheck?)null
-            : e.UserName != e.ClientId ? CredentialCheck.WrongSecret
-            : _credentials.Verify(e.ClientId, e.Password);
-        if (check == CredentialCheck.Ok)
-        {
-            _limiter.RecordSuccess(address);
-            return Task.CompletedTask;
-        }
-
-        if (_limiter.RecordFailure(address))
-        {
-            LogLockedOut(address.ToString(), FailedAuthLimiter.MaxFailures);
-        }
-
-        var reason = check switch
-        {
-            null => "anonymous",
-            CredentialCheck.Revoked => "revoked",
-            CredentialCheck.UnknownDevice => "unknown_device",
-            _ => "bad_credentials",
-        };
-        e.ReasonCode = check == CredentialCheck.Revoked ? MqttConnectReasonCode.NotAuthorized : MqttConnectReasonCode.BadUserNameOrPassword;
-        _metrics.ConnectionRefused(reason);
-        if (ShouldLogRefusal(e.ClientId + "|" + reason))
-        {
-            LogConnectRefused(e.ClientId, e.RemoteEndPoint?.ToString() ?? "?", reason);
-        }
-
-        return Task.CompletedTask;
     }
 
     private async Task OnInterceptingPublishAsync(InterceptingPublishEventArgs e)
@@ -204,18 +133,9 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             return;
         }
 
-        if (!_settings.Mqtt.AllowAnonymous && !_acl.CanPublish(e.ClientId, message.Topic))
+        if (RefusedByAcl(e))
         {
-            // Never reaches the log or Kafka. MQTT 5: PUBACK 0x87. MQTT 3.1.1 has no negative PUBACK: the message is
-            // acknowledged and dropped (as Mosquitto does), otherwise the device would resend it forever.
-            e.ProcessPublish = false;
-            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            _metrics.PublishRefused("not_authorized");
-            if (ShouldLogRefusal(e.ClientId + "|publish|" + message.Topic))
-            {
-                LogPublishRefused(e.ClientId, message.Topic);
-            }
-
+            // Never reaches the log or Kafka.
             return;
         }
 
@@ -272,52 +192,6 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
                 RefuseTooLarge(e, message.Payload.Length);
                 break;
         }
-    }
-
-    private Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs e)
-    {
-        if (!_settings.Mqtt.AllowAnonymous && !_acl.CanSubscribe(e.ClientId, e.TopicFilter.Topic))
-        {
-            e.ProcessSubscription = false;
-            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-            _metrics.PublishRefused("subscribe_not_authorized");
-            if (ShouldLogRefusal(e.ClientId + "|subscribe|" + e.TopicFilter.Topic))
-            {
-                LogSubscribeRefused(e.ClientId, e.TopicFilter.Topic);
-            }
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private bool ValidateClientCertificate(object sender, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? chain, System.Net.Security.SslPolicyErrors errors)
-    {
-        if (certificate is null)
-        {
-            return _settings.Mqtt.Tls.ClientCertificates != ClientCertificateMode.Required;
-        }
-
-        using var presented = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate);
-        if (_clientCa is not null && SiteCertificates.ChainsTo(presented, _clientCa))
-        {
-            return true;
-        }
-
-        _metrics.ConnectionRefused("untrusted_client_certificate");
-        if (ShouldLogRefusal("certificate|" + presented.Subject))
-        {
-            LogUntrustedCertificate(presented.Subject);
-        }
-
-        return false;
-    }
-
-    // One log line per (device, reason) per minute: a misconfigured board retrying every second must not flood the journal.
-    private bool ShouldLogRefusal(string key)
-    {
-        var now = Environment.TickCount64;
-        var last = _refusalLogTimes.GetOrAdd(key, long.MinValue / 2);
-        return now - last >= 60_000 && _refusalLogTimes.TryUpdate(key, now, last);
     }
 
     private static void Refuse(InterceptingPublishEventArgs e, bool isV5, MqttPubAckReasonCode reason)
@@ -378,26 +252,8 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker listening on {Address}:{Port}")]
     private partial void LogListening(string address, int port);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Mqtt:AllowAnonymous is false and no devices are provisioned ({File}): run 'Edge.Gateway device add ID' (with the same --Storage:Path)")]
-    private partial void LogNoDevices(string file);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT over TLS listening on {Address}:{Port} (client certificates: {ClientCertificates})")]
     private partial void LogListeningTls(string address, int port, ClientCertificateMode clientCertificates);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a TLS client certificate not signed by the site CA: {Subject}")]
-    private partial void LogUntrustedCertificate(string subject);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Locking out {Address} after {Failures} failed logins within a minute (30 s, doubling up to 15 min)")]
-    private partial void LogLockedOut(string address, int failures);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused connection of '{ClientId}' from {Remote}: {Reason}")]
-    private partial void LogConnectRefused(string clientId, string remote, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused publish from '{ClientId}' to '{Topic}': not authorized (devices publish under edge/v1/ID/ unless Mqtt:Acl:Rules grants more)")]
-    private partial void LogPublishRefused(string clientId, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused subscription of '{ClientId}' to '{Filter}': not authorized")]
-    private partial void LogSubscribeRefused(string clientId, string filter);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT broker stopped accepting connections")]
     private partial void LogStopped();

@@ -57,7 +57,8 @@ internal sealed partial class MqttNetLogBridge : IMqttNetLogger
         {
             if (e is AuthenticationException)
             {
-                return true;
+                // A client certificate the gateway rejected is counted and logged by its own check (untrusted_client_certificate).
+                return !e.Message.Contains("RemoteCertificateValidationCallback", StringComparison.Ordinal);
             }
         }
 

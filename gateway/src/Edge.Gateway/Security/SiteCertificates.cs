@@ -22,7 +22,7 @@ internal static class SiteCertificates
         Directory.CreateDirectory(directory);
         using var ca = LoadOrCreateCa(directory, validDays * 5);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + (hosts.FirstOrDefault() ?? "edge-gateway"), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(CommonName(hosts.FirstOrDefault() ?? "edge-gateway"), key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         foreach (var host in hosts.DefaultIfEmpty("localhost"))
         {
@@ -54,10 +54,10 @@ internal static class SiteCertificates
         Directory.CreateDirectory(outDirectory);
         using var ca = LoadOrCreateCa(caDirectory, validDays);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + deviceId, key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(CommonName(deviceId), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ClientAuthUsage)], false));
         Issue(ca, request, key, outDirectory, deviceId + ".crt", deviceId + ".key", validDays);
         return (Path.Combine(outDirectory, deviceId + ".crt"), Path.Combine(outDirectory, deviceId + ".key"));
     }
@@ -69,14 +69,34 @@ internal static class SiteCertificates
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
-    /// <summary>True when the certificate chains to the given CA (and only to it: the system store is not trusted).</summary>
-    public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca)
+    /// <summary>TLS client authentication (id-kp-clientAuth), the extended key usage of device certificates.</summary>
+    public const string ClientAuthUsage = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>
+    /// True when the certificate chains to the given CA (and only to it: the system store is not trusted), is
+    /// within its validity period, and, when <paramref name="requiredUsage"/> is given, is issued for that usage
+    /// (so the gateway's own server certificate cannot log in as a device).
+    /// </summary>
+    public static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca, string? requiredUsage = null)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (requiredUsage is not null)
+        {
+            chain.ChainPolicy.ApplicationPolicy.Add(new Oid(requiredUsage));
+        }
+
         return chain.Build(certificate);
+    }
+
+    // Built, not concatenated: a ',' or '=' in a host name must not add name components.
+    private static X500DistinguishedName CommonName(string name)
+    {
+        var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName(name);
+        return builder.Build();
     }
 
     private static X509Certificate2 LoadOrCreateCa(string directory, int validDays)
@@ -115,7 +135,9 @@ internal static class SiteCertificates
 
     private static void WritePem(string path, string pem, bool secret)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        // Replace, never rewrite in place: an existing file would keep its (possibly wider) permissions.
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = secret ? UnixFileMode.UserRead | UnixFileMode.UserWrite : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;

@@ -22,13 +22,15 @@ internal sealed class TopicAcl
             },
             StringComparer.Ordinal);
 
+    /// <summary>A topic name (never a filter: wildcards are refused [MQTT-3.3.2-2]) under the own prefix or a granted filter.</summary>
     public bool CanPublish(string clientId, string topic)
-        => topic.StartsWith(OwnPrefix(clientId), StringComparison.Ordinal)
-           || (_rules.TryGetValue(clientId, out var rule) && rule.Publish.Any(f => TopicFilter.Matches(f, topic)));
+        => topic.IndexOfAny(['+', '#']) < 0
+           && (topic.StartsWith(OwnPrefix(clientId), StringComparison.Ordinal)
+               || (_rules.TryGetValue(clientId, out var rule) && rule.Publish.Any(f => TopicFilter.Matches(f, topic))));
 
     /// <summary>
-    /// A requested filter is allowed when it lies inside the device's own prefix or a granted filter (its levels,
-    /// wildcards included, read literally against the granted filter: "a/+" is not inside "a/b").
+    /// A requested filter is allowed when every topic it can match lies inside the device's own prefix or inside a
+    /// granted filter: "a/b" and "a/+" are inside "a/+", but "a/#" is not (it also matches "a/b/c").
     /// </summary>
     public bool CanSubscribe(string clientId, string filter)
     {
@@ -38,7 +40,50 @@ internal sealed class TopicAcl
             return true;
         }
 
-        return _rules.TryGetValue(clientId, out var rule) && rule.Subscribe.Any(f => f == filter || TopicFilter.Matches(f, filter));
+        return _rules.TryGetValue(clientId, out var rule) && rule.Subscribe.Any(granted => Contains(granted, filter));
+    }
+
+    /// <summary>True when every topic matched by <paramref name="requested"/> is also matched by <paramref name="granted"/>.</summary>
+    internal static bool Contains(string granted, string requested)
+    {
+        var g = granted.Split('/');
+        var r = requested.Split('/');
+        for (var i = 0; i < g.Length; i++)
+        {
+            if (g[i] == "#")
+            {
+                // [MQTT-4.7.2-1] a leading wildcard never matches $-topics, so it cannot grant them.
+                return !(i == 0 && requested.StartsWith('$'));
+            }
+
+            if (i >= r.Length)
+            {
+                // "a/#" also matches "a", so "a/+/#"-style grants ending in '#' were handled above.
+                return false;
+            }
+
+            if (r[i] == "#")
+            {
+                return false;
+            }
+
+            if (g[i] == "+")
+            {
+                if (i == 0 && requested.StartsWith('$'))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (r[i] == "+" || g[i] != r[i])
+            {
+                return false;
+            }
+        }
+
+        return r.Length == g.Length;
     }
 
     private static string OwnPrefix(string clientId) => "edge/v1/" + clientId + "/";

@@ -84,6 +84,8 @@ public sealed class DeviceSecurityTests
         }
 
         Assert.Equal(MqttClientConnectResultCode.ConnectionRateExceeded, await ConnectAsync(gateway, "dev-l", "dev-l", secret));
+        // The console logger writes asynchronously: wait for the line, then check it came once.
+        await Eventually.TrueAsync(() => gateway.Output.Contains("Locking out 127.0.0.1", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the lockout log line");
         Assert.Equal(1, Count(gateway.Output, "Locking out 127.0.0.1"));
     }
 
@@ -141,14 +143,14 @@ public sealed class DeviceSecurityTests
         Assert.Equal(CredentialCheck.Ok, store.Verify("esp32-01", rotated));
     }
 
-    private static async Task<string> ProvisionAsync(GatewayProcess gateway, string id)
+    internal static async Task<string> ProvisionAsync(GatewayProcess gateway, string id)
     {
         var (exit, output) = await GatewayProcess.RunToExitAsync("device", "add", id, $"--Storage:Path={gateway.DataDirectory}");
         Assert.True(exit == 0, output);
         return output.Split('\n').Select(l => l.Trim()).Single(l => l.Length == 43 && !l.Contains(' ', StringComparison.Ordinal));
     }
 
-    private static async Task<MqttClientConnectResultCode> ConnectAsync(GatewayProcess gateway, string clientId, string? user, string? password, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    internal static async Task<MqttClientConnectResultCode> ConnectAsync(GatewayProcess gateway, string clientId, string? user, string? password, MqttProtocolVersion version = MqttProtocolVersion.V500)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         try
@@ -162,16 +164,16 @@ public sealed class DeviceSecurityTests
         }
     }
 
-    private static MqttClientOptions Options(GatewayProcess gateway, string clientId, string? user, string? password, MqttProtocolVersion version)
+    internal static MqttClientOptions Options(GatewayProcess gateway, string clientId, string? user, string? password, MqttProtocolVersion version)
     {
         var builder = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", gateway.Port).WithClientId(clientId).WithProtocolVersion(version).WithTimeout(TimeSpan.FromSeconds(20));
         return user is null ? builder.Build() : builder.WithCredentials(user, password).Build();
     }
 
-    private static MqttApplicationMessage Message(string topic, string payload)
+    internal static MqttApplicationMessage Message(string topic, string payload)
         => new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
 
-    private static int Count(string text, string what)
+    internal static int Count(string text, string what)
     {
         var count = 0;
         for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal))

@@ -65,4 +65,34 @@ public sealed class FailedAuthLimiterTests
         Assert.False(limiter.RecordFailure(Address));
         Assert.False(limiter.IsLockedOut(Address));
     }
+
+    [Fact]
+    public void RecordFailure_FromManyAddresses_MemoryStaysBounded()
+    {
+        var time = new FakeTimeProvider();
+        var limiter = new FailedAuthLimiter(time);
+
+        for (var i = 0; i < 30_000; i++)
+        {
+            limiter.RecordFailure(new IPAddress(BitConverter.GetBytes(i)));
+            if (i % 5_000 == 0)
+            {
+                time.Advance(TimeSpan.FromMinutes(2));
+            }
+        }
+
+        Assert.InRange(limiter.TrackedAddresses, 1, 15_000);
+    }
+
+    [Fact]
+    public void IsLockedOut_Ipv4MappedAddress_SameAsIpv4()
+    {
+        var limiter = new FailedAuthLimiter(new FakeTimeProvider());
+        for (var i = 0; i < FailedAuthLimiter.MaxFailures; i++)
+        {
+            limiter.RecordFailure(Address.MapToIPv6());
+        }
+
+        Assert.True(limiter.IsLockedOut(Address));
+    }
 }

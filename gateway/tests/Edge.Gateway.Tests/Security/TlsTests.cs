@@ -67,9 +67,28 @@ public sealed class TlsTests
             await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync(TlsOptions(tlsPort, "cert-1", ca, bad).Build(), TestContext.Current.CancellationToken));
         }
 
-        await Eventually.TrueAsync(() => gateway.Output.Contains("Refused a TLS client certificate not signed by the site CA", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the refusal to be logged");
+        // The gateway's own server certificate is signed by the site CA too, but not for client authentication.
+        using (var server = SiteCertificates.LoadWithKey(Path.Combine(tls, "server.crt"), Path.Combine(tls, "server.key")))
+        using (var client = new MqttClientFactory().CreateMqttClient())
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => client.ConnectAsync(TlsOptions(tlsPort, "localhost", ca, server).Build(), TestContext.Current.CancellationToken));
+        }
+
+        // A revoked device's certificate still chains to the site CA: the credentials file refuses it (0x87).
+        await CliAsync("device", "revoke", "cert-1", $"--Storage:Path={gateway.DataDirectory}");
+        using (var client = new MqttClientFactory().CreateMqttClient())
+        {
+            var refused = await client.ConnectAsync(TlsOptions(tlsPort, "cert-1", ca, good).Build(), TestContext.Current.CancellationToken);
+            Assert.Equal(MqttClientConnectResultCode.NotAuthorized, refused.ResultCode);
+        }
+
+        await Eventually.TrueAsync(() => DeviceSecurityTests.Count(gateway.Output, "Refused a TLS client certificate not signed by the site CA") >= 2, TimeSpan.FromSeconds(10), "the refusals to be logged");
+        Assert.Equal(1, DeviceSecurityTests.Count(gateway.Output, "Refused a TLS client certificate not signed by the site CA for client authentication: CN=cert-1"));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.HttpPort}") };
-        Assert.Contains("edge_refusals_total{reason=\"connect:untrusted_client_certificate\"}", await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        var metrics = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains("edge_refusals_total{reason=\"connect:untrusted_client_certificate\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("edge_refusals_total{reason=\"connect:revoked\"} 1", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("tls_handshake_failed", metrics, StringComparison.Ordinal); // counted once, under its own reason
     }
 
     [Fact]

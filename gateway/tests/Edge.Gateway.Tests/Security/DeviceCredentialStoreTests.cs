@@ -1,0 +1,62 @@
+using Edge.Gateway.Security;
+
+namespace Edge.Gateway.Tests.Security;
+
+public sealed class DeviceCredentialStoreTests
+{
+    [Fact]
+    public void Revoke_UnknownId_RecordedSoItsClientCertificateIsRefusedToo()
+    {
+        var store = new DeviceCredentialStore(Directory.CreateTempSubdirectory("edge-cred-").FullName);
+
+        Assert.False(store.Revoke("cert-only"));
+
+        Assert.True(store.IsRevoked("cert-only"));
+        Assert.Equal(CredentialCheck.Revoked, store.Verify("cert-only", "anything"));
+        Assert.False(store.IsStillValid("cert-only", ""));
+    }
+
+    [Fact]
+    public void IsStillValid_AfterRotateOrRevokeInAnotherProcessesStore_False()
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-cred-").FullName;
+        var gateway = new DeviceCredentialStore(directory);
+        var cli = new DeviceCredentialStore(directory);
+        var secretA = cli.Add("dev-a", rotate: false);
+        var secretB = cli.Add("dev-b", rotate: false);
+        Assert.True(gateway.RefreshIfChanged());
+        Assert.Equal(CredentialCheck.Ok, gateway.Verify("dev-a", secretA, out var hashA));
+        Assert.Equal(CredentialCheck.Ok, gateway.Verify("dev-b", secretB, out var hashB));
+
+        cli.Add("dev-a", rotate: true);
+        cli.Revoke("dev-b");
+
+        Assert.True(gateway.RefreshIfChanged());
+        Assert.False(gateway.RefreshIfChanged());
+        Assert.False(gateway.IsStillValid("dev-a", hashA));
+        Assert.False(gateway.IsStillValid("dev-b", hashB));
+        Assert.Equal(CredentialCheck.WrongSecret, gateway.Verify("dev-a", secretA));
+    }
+
+    [Fact]
+    public void Add_FromManyStoresAtOnce_NoDeviceLost()
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-cred-").FullName;
+
+        Parallel.For(0, 8, i => new DeviceCredentialStore(directory).Add($"dev-{i}", rotate: false));
+
+        Assert.Equal(8, new DeviceCredentialStore(directory).List().Count);
+        Assert.Empty(Directory.GetFiles(directory, "*.tmp"));
+    }
+
+    [Fact]
+    public void Constructor_CorruptFile_ErrorNamesTheFile()
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-cred-").FullName;
+        File.WriteAllText(Path.Combine(directory, "devices.json"), "{ not json");
+
+        var error = Assert.Throws<InvalidOperationException>(() => new DeviceCredentialStore(directory));
+
+        Assert.Contains("devices.json", error.Message, StringComparison.Ordinal);
+    }
+}
