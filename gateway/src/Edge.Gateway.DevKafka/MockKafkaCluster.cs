@@ -143,7 +143,8 @@ public sealed class MockKafkaCluster : IDisposable
         }
     }
 
-    /// <summary>Moves a partition's leadership to another broker (clients find out through Metadata).</summary>
+    /// <summary>Moves a partition's leadership to another broker (clients find out through Metadata). The mock assigns
+    /// leaders at random when a topic is created; pin them with this when a test takes a particular broker down.</summary>
     /// <exception cref="InvalidOperationException">Unknown topic or partition.</exception>
     public void SetPartitionLeader(string topic, int partition, int brokerId)
     {

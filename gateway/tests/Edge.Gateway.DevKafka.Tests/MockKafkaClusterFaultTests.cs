@@ -71,8 +71,12 @@ public sealed class MockKafkaClusterFaultTests
     {
         using var cluster = MockKafkaCluster.Start(3);
         cluster.CreateTopic("l", 3, 3);
+        // the mock picks leaders at random: pin them
+        cluster.SetPartitionLeader("l", 0, 1);
+        cluster.SetPartitionLeader("l", 1, 2);
         var leaders = Metadata(cluster.BootstrapServers, "l").Topics.Single().Partitions.ToDictionary(p => p.PartitionId, p => p.Leader);
-        var (stalled, healthy) = (leaders.First(l => l.Value == 1).Key, leaders.First(l => l.Value != 1).Key);
+        Assert.Equal((1, 2), (leaders[0], leaders[1]));
+        var (stalled, healthy) = (0, 1);
         using var producer = Producer(cluster.BootstrapServers);
         await producer.ProduceAsync(new TopicPartition("l", stalled), Message("a", "warm"), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
 
