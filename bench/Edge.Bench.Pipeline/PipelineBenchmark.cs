@@ -32,6 +32,9 @@ internal static class PipelineBenchmark
         var duration = TimeSpan.FromSeconds(options.Seconds);
         Log($"pipeline benchmark: {options.Connections} connections, {options.PayloadBytes} B payloads, QoS 1, {options.Seconds:0.#} s per run, {options.Rounds} round(s), window {options.Window}");
 
+        var probeTime = TimeSpan.FromSeconds(options.Quick ? 0.3 : 2);
+        var fsync = new List<(double P50, double P99, int Samples)> { FsyncProbe.Measure(probeTime) };
+        Log(string.Create(CultureInfo.InvariantCulture, $"fsync floor (4 KiB write + fsync): p50 {fsync[^1].P50:0.00} ms, p99 {fsync[^1].P99:0.00} ms"));
         var max = new List<RunMeasurement>();
         for (var round = 0; round < options.Rounds; round++)
         {
@@ -44,6 +47,8 @@ internal static class PipelineBenchmark
         var gatewayMax = Median(max.Where(m => m.System == GatewayTarget.ShippedName).Select(m => m.SustainedPerSecond));
         var halfRate = Math.Max(10, Math.Round(gatewayMax / 2));
         Log($"gateway sustained max (median) {gatewayMax:N0}/s; half load = {halfRate:N0}/s");
+        fsync.Add(FsyncProbe.Measure(probeTime));
+        Log(string.Create(CultureInfo.InvariantCulture, $"fsync floor (4 KiB write + fsync): p50 {fsync[^1].P50:0.00} ms, p99 {fsync[^1].P99:0.00} ms"));
         var half = new List<RunMeasurement>();
         foreach (var kind in Selected(options))
         {
@@ -54,12 +59,15 @@ internal static class PipelineBenchmark
         var fleet = await MeasureAsync(Kind.Gateway, options, options.Devices, duration, fleetRate);
         var fleetTuned = await MeasureAsync(Kind.GatewayTunedRuntime, options, options.Devices, duration, fleetRate);
 
+        fsync.Add(FsyncProbe.Measure(probeTime));
+        Log(string.Create(CultureInfo.InvariantCulture, $"fsync floor (4 KiB write + fsync): p50 {fsync[^1].P50:0.00} ms, p99 {fsync[^1].P99:0.00} ms"));
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
         if (options.Systems is not null)
         {
             return 0; // a partial run (profiling): no report
         }
 
-        var report = new PipelineReport(options, max, half, halfRate, [fleet, fleetTuned], total.Elapsed);
+        var report = new PipelineReport(options, max, half, halfRate, [fleet, fleetTuned], total.Elapsed) { Fsync = fsync, LoadAverage = string.Join(' ', load) };
         Console.WriteLine();
         Console.WriteLine(report.Markdown());
         var chart = Path.Combine(options.OutDirectory ?? Path.GetTempPath(), "images", "bench-throughput.png");

@@ -19,6 +19,12 @@ internal sealed class PipelineReport(
     /// <summary>Table rows: the three systems, then the gateway with the proposed runtime settings.</summary>
     private static readonly string[] Rows = [.. Systems, GatewayTarget.TunedName];
 
+    /// <summary>4 KiB write + fsync latency on the same disk: before the max phase, before the half phase, at the end.</summary>
+    public IReadOnlyList<(double P50, double P99, int Samples)> Fsync { get; init; } = [];
+
+    /// <summary>/proc/loadavg (1, 5, 15 min) at the end of the run: how busy the shared machine was.</summary>
+    public string LoadAverage { get; init; } = "";
+
     public string Markdown()
     {
         var md = new StringBuilder();
@@ -94,6 +100,10 @@ internal sealed class PipelineReport(
             }
         }
 
+        Line("Noise: fsync floor (4 KiB write + fsync on the same disk, 2 s each) before the max phase / before the half phase / at the end: "
+            + string.Join(" / ", Fsync.Select(f => string.Create(inv, $"p50 {f.P50:0.00} ms, p99 {f.P99:0.00} ms")))
+            + $"; load average at the end {LoadAverage} (2 cores).");
+        Line("");
         Line(string.Create(inv, $"Run took {elapsed.TotalSeconds:0} s{(options.Quick ? " (--quick: too short to quote)" : "")}."));
         return md.ToString();
 

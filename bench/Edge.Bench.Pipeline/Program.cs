@@ -2,7 +2,7 @@ using System.CommandLine;
 using Edge.Bench.Pipeline;
 
 var quick = new Option<bool>("--quick") { Description = "Everything small (< 1 min) for checking a change; numbers not to be quoted." };
-var connections = new Option<int>("--connections") { Description = "MQTT connections of the load generator (default 100).", DefaultValueFactory = _ => 100 };
+var connections = new Option<int?>("--connections") { Description = "MQTT connections of the load generator (default 100; 20 with --quick)." };
 var payload = new Option<int>("--payload") { Description = "Payload bytes (≥ 32; default 64).", DefaultValueFactory = _ => 64 };
 var seconds = new Option<double>("--seconds") { Description = "Seconds per measured run (default 20; 3 with --quick)." };
 var window = new Option<int>("--window") { Description = "Closed loop: publishes in flight per connection (default 1).", DefaultValueFactory = _ => 1 };
@@ -21,7 +21,7 @@ root.SetAction(result =>
     var isQuick = result.GetValue(quick);
     var options = new PipelineOptions(
         isQuick,
-        isQuick && result.GetResult(connections) is null ? 20 : result.GetValue(connections),
+        result.GetValue(connections) ?? (isQuick ? 20 : 100),
         result.GetValue(payload),
         result.GetResult(seconds) is null ? (isQuick ? 3 : 20) : result.GetValue(seconds),
         result.GetValue(window),
@@ -29,7 +29,7 @@ root.SetAction(result =>
         result.GetResult(devices) is null ? (isQuick ? 200 : 1000) : result.GetValue(devices),
         result.GetValue(deviceRate),
         result.GetValue(output),
-        result.GetValue(systems));
+        result.GetValue(systems) is { Length: > 0 } only ? only : null);
     return PipelineBenchmark.RunAsync(options).GetAwaiter().GetResult();
 });
 return root.Parse(args).Invoke();
