@@ -92,8 +92,13 @@ public sealed partial class TelemetryRuntime : IDisposable
         _clock = mqtt.Clock ?? new SystemDeviceClock();
         mqtt.Clock = _clock;
         mqtt.ClientId = _deviceId;
-        mqtt.UserName = _deviceId;
-        mqtt.Password = options.Secret;
+        if (options.Secret != null && options.Secret.Length > 0)
+        {
+            // Provisioned device: user name = device id, password = the secret from 'Edge.Gateway device add'.
+            // Without a secret the board connects anonymously (a gateway that allows it, or Mosquitto).
+            mqtt.UserName = _deviceId;
+            mqtt.Password = options.Secret;
+        }
         mqtt.WillTopic = _statusTopic;
         mqtt.WillMessage = _offline;
         mqtt.WillQos = MqttQos.AtLeastOnce;
