@@ -37,7 +37,7 @@ internal sealed class LogFullScenario : IScenario
                 () => site.GatewayOutput.Contains("Log full", StringComparison.Ordinal), TimeSpan.FromSeconds(90), "the gateway to report its log full", context.CancellationToken);
             site.Note("gateway log full: refusing publishes");
             site.Fleet!.SetReadingInterval(TimeSpan.FromMilliseconds(250)); // keep recording under backpressure without overflowing device queues
-            await site.DelayAsync(TimeSpan.FromSeconds(5));
+            await site.DelayAsync(TimeSpan.FromSeconds(3));
         }
         else
         {
@@ -45,7 +45,7 @@ internal sealed class LogFullScenario : IScenario
         }
 
         await site.SetKafkaAsync(up: true);
-        await site.DelayAsync(TimeSpan.FromSeconds(5));
+        await site.DelayAsync(TimeSpan.FromSeconds(2));
         if (context.IsSimulated && site.Fleet!.Devices.Any(d => d.Kind == DeviceKind.NanoFramework))
         {
             site.Note("devices: " + site.Fleet.Devices[0].Describe() + "; " + site.Fleet.Devices[1].Describe());

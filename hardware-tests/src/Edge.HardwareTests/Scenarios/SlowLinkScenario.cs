@@ -27,7 +27,7 @@ internal sealed class SlowLinkScenario : IScenario
             await site.DelayAsync(TimeSpan.FromSeconds(4));
             faults.StallUntil = DateTime.UtcNow + TimeSpan.FromSeconds(2);
             await site.DelayAsync(TimeSpan.FromSeconds(2));
-            if (round++ == 1)
+            if (round++ == 0)
             {
                 faults.Blackhole = true;
                 await site.DelayAsync(TimeSpan.FromSeconds(4));
