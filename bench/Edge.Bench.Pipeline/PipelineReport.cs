@@ -100,7 +100,7 @@ internal sealed class PipelineReport(
             }
         }
 
-        Line("Noise: fsync floor (4 KiB write + fsync on the same disk, 2 s each) before the max phase / before the half phase / at the end: "
+        Line("Noise: fsync floor (4 KiB write + fsync on the same disk) before the max phase / before the half phase / at the end: "
             + string.Join(" / ", Fsync.Select(f => string.Create(inv, $"p50 {f.P50:0.00} ms, p99 {f.P99:0.00} ms")))
             + $"; load average at the end {LoadAverage} (2 cores).");
         Line("");

@@ -4,10 +4,10 @@ using Edge.Bench.Pipeline;
 var quick = new Option<bool>("--quick") { Description = "Everything small (< 1 min) for checking a change; numbers not to be quoted." };
 var connections = new Option<int?>("--connections") { Description = "MQTT connections of the load generator (default 100; 20 with --quick)." };
 var payload = new Option<int>("--payload") { Description = "Payload bytes (≥ 32; default 64).", DefaultValueFactory = _ => 64 };
-var seconds = new Option<double>("--seconds") { Description = "Seconds per measured run (default 20; 3 with --quick)." };
+var seconds = new Option<double>("--seconds") { Description = "Seconds per measured run (default 20; 2 with --quick)." };
 var window = new Option<int>("--window") { Description = "Closed loop: publishes in flight per connection (default 1).", DefaultValueFactory = _ => 1 };
 var rounds = new Option<int>("--rounds") { Description = "Closed-loop rounds over the three systems, interleaved (default 2; 1 with --quick)." };
-var devices = new Option<int>("--devices") { Description = "Connected devices in the fleet run (default 1000; 200 with --quick)." };
+var devices = new Option<int>("--devices") { Description = "Connected devices in the fleet run (default 1000; 100 with --quick)." };
 var deviceRate = new Option<double>("--device-rate") { Description = "Messages/s per device in the fleet run (default 1).", DefaultValueFactory = _ => 1 };
 var systems = new Option<string[]?>("--systems") { Description = "Only these of gateway, mosquitto, bridge (for profiling; no report).", AllowMultipleArgumentsPerToken = true };
 var output = new Option<string?>("--out") { Description = "Write the chart to OUT/images/bench-throughput.png (e.g. docs); default a temp folder." };
@@ -23,10 +23,10 @@ root.SetAction(result =>
         isQuick,
         result.GetValue(connections) ?? (isQuick ? 20 : 100),
         result.GetValue(payload),
-        result.GetResult(seconds) is null ? (isQuick ? 3 : 20) : result.GetValue(seconds),
+        result.GetResult(seconds) is null ? (isQuick ? 2 : 20) : result.GetValue(seconds),
         result.GetValue(window),
         result.GetResult(rounds) is null ? (isQuick ? 1 : 2) : result.GetValue(rounds),
-        result.GetResult(devices) is null ? (isQuick ? 200 : 1000) : result.GetValue(devices),
+        result.GetResult(devices) is null ? (isQuick ? 100 : 1000) : result.GetValue(devices),
         result.GetValue(deviceRate),
         result.GetValue(output),
         result.GetValue(systems) is { Length: > 0 } only ? only : null);
