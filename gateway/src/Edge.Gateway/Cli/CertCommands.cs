@@ -28,6 +28,12 @@ internal static class CertCommands
             var directory = parse.GetValue(outDir) ?? Path.Combine(settings.Storage.Path, "tls");
             var names = parse.GetValue(hosts) ?? [];
             SiteCertificates.CreateServer(directory, names, parse.GetValue(days));
+            if (parse.GetValue(outDir) is null)
+            {
+                // The service reads these; the CA key stays with root (the gateway never needs to sign).
+                FileOwnership.MatchOwner(settings.Storage.Path, directory, Path.Combine(directory, SiteCertificates.CaCertificate), Path.Combine(directory, SiteCertificates.ServerCertificate), Path.Combine(directory, SiteCertificates.ServerKey));
+            }
+
             output.WriteLine($"site CA and server certificate for {string.Join(", ", names.DefaultIfEmpty("localhost"))} written to {Path.GetFullPath(directory)}:");
             output.WriteLine($"  {SiteCertificates.CaCertificate} (install on devices to trust the gateway), {SiteCertificates.ServerCertificate}, {SiteCertificates.ServerKey} (0600), {SiteCertificates.CaKey} (0600, keep offline if you can)");
             output.WriteLine("Enable the listener with --Mqtt:Tls:Enabled=true (port 8883).");

@@ -47,14 +47,16 @@ internal sealed partial class MqttIngestService
             return Task.CompletedTask;
         }
 
-        var anonymous = string.IsNullOrEmpty(e.UserName) && e.ClientCertificate is null;
+        // Anonymous = no credential: neither a password nor a client certificate. A user name alone is only a claim
+        // (the device SDKs always send the device id as user name, with the secret when one is configured).
+        var anonymous = string.IsNullOrEmpty(e.Password) && e.ClientCertificate is null;
         if (anonymous && _settings.Mqtt.AllowAnonymous)
         {
             _authenticated.TryRemove(e.ClientId, out _);
             return Task.CompletedTask;
         }
 
-        // Whoever presents credentials is checked, even when anonymous clients are allowed (as Mosquitto does).
+        // Whoever presents a credential is checked, even when anonymous clients are allowed (as Mosquitto does).
         var address = (e.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         if (_limiter.IsLockedOut(address))
         {
@@ -65,8 +67,8 @@ internal sealed partial class MqttIngestService
             return Task.CompletedTask;
         }
 
-        var (reason, credential) = e.ClientCertificate is { } certificate
-            ? CheckCertificate(e.ClientId, certificate)
+        var (reason, credential) = anonymous ? ("anonymous", "")
+            : e.ClientCertificate is { } certificate ? CheckCertificate(e.ClientId, certificate)
             : CheckSecret(e.ClientId, e.UserName, e.Password);
         if (reason is null)
         {
@@ -75,7 +77,9 @@ internal sealed partial class MqttIngestService
             return Task.CompletedTask;
         }
 
-        if (_limiter.RecordFailure(address))
+        // Only wrong credentials count towards a lockout: an unprovisioned board retrying without a secret guesses
+        // nothing, and counting it would lock out whatever shares its address.
+        if (!anonymous && _limiter.RecordFailure(address))
         {
             LogLockedOut(address.ToString(), FailedAuthLimiter.MaxFailures);
         }
@@ -94,11 +98,6 @@ internal sealed partial class MqttIngestService
     // User name = device id = client id; password = the secret from 'device add'. Returns (refusal reason, credential).
     private (string? Reason, string Credential) CheckSecret(string clientId, string? userName, string? password)
     {
-        if (string.IsNullOrEmpty(userName))
-        {
-            return ("anonymous", "");
-        }
-
         if (userName != clientId)
         {
             return ("bad_credentials", "");

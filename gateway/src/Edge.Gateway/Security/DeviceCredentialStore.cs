@@ -232,13 +232,22 @@ internal sealed class DeviceCredentialStore
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var stream = new FileStream(temp, options))
+        try
         {
-            stream.Write(json);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(json);
+                stream.Flush(flushToDisk: true);
+            }
+
+            FileOwnership.MatchOwner(Path.GetDirectoryName(_path)!, temp, _path + ".lock");
+            File.Move(temp, _path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
         }
 
-        File.Move(temp, _path, overwrite: true);
         _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
         _verified.Clear();
     }

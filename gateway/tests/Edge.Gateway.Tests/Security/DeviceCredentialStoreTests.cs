@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Edge.Gateway.Security;
 
 namespace Edge.Gateway.Tests.Security;
@@ -58,5 +59,35 @@ public sealed class DeviceCredentialStoreTests
         var error = Assert.Throws<InvalidOperationException>(() => new DeviceCredentialStore(directory));
 
         Assert.Contains("devices.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Add_AsRootInADirectoryOwnedByTheServiceUser_FileGoesToThatUserWithMode0600()
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess, "needs root (as installers run the CLI)");
+        var directory = Directory.CreateTempSubdirectory("edge-cred-").FullName;
+        Run("chown", "65534:65534", directory); // as a DynamicUser= state directory is owned by the service
+
+        var store = new DeviceCredentialStore(directory);
+        store.Add("dev-a", rotate: false);
+
+        Assert.Equal("65534:65534", Run("stat", "-c", "%u:%g", store.FilePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
+    }
+
+    private static string Run(string file, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+        return output;
     }
 }

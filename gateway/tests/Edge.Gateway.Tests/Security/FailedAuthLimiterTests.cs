@@ -6,6 +6,9 @@ namespace Edge.Gateway.Tests.Security;
 
 public sealed class FailedAuthLimiterTests
 {
+    /// <summary>More attempts than a lockout takes.</summary>
+    internal const int Attempts = FailedAuthLimiter.MaxFailures + 2;
+
     private static readonly IPAddress Address = IPAddress.Parse("192.0.2.7");
 
     [Fact]

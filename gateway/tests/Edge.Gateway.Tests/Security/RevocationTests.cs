@@ -88,6 +88,7 @@ public sealed class RevocationTests
         await gateway.StartAsync();
 
         Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "anon-1", null, null));
+        Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "sdk-1", "sdk-1", null)); // SDK default: user name, no secret
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, await ConnectAsync(gateway, "dev-a", "dev-a", "wrong"));
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(Options(gateway, "dev-a", "dev-a", secret, MqttProtocolVersion.V500), TestContext.Current.CancellationToken);
@@ -112,5 +113,23 @@ public sealed class RevocationTests
     {
         var (exit, output) = await GatewayProcess.RunToExitAsync(arguments);
         Assert.True(exit == 0, output);
+    }
+
+    [Fact]
+    public async Task Connect_UserNameWithoutSecretRepeatedly_RefusedAsAnonymousWithoutLockingOutTheAddress()
+    {
+        using var kafka = MockKafkaCluster.Start(1);
+        using var gateway = new GatewayProcess(kafka.BootstrapServers, "--Mqtt:AllowAnonymous=false");
+        var secret = await ProvisionAsync(gateway, "dev-a");
+        await gateway.StartAsync();
+
+        for (var i = 0; i < FailedAuthLimiterTests.Attempts; i++)
+        {
+            Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, await ConnectAsync(gateway, "new-board", "new-board", null));
+        }
+
+        Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "dev-a", "dev-a", secret));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.HttpPort}") };
+        Assert.Contains($"edge_refusals_total{{reason=\"connect:anonymous\"}} {FailedAuthLimiterTests.Attempts}", await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 }
