@@ -44,9 +44,9 @@ internal sealed class GatewayTarget : ITarget
     public string Diagnostics => _gateway.Output;
 
     /// <param name="tunedRuntime">
-    /// The proposed runtime fix, as environment variables: DOTNET_gcServer=0 (Edge.Gateway.csproj sets
-    /// <c>ServerGarbageCollector</c>, which MSBuild does not know — the property is <c>ServerGarbageCollection</c> — so the
-    /// Web SDK's server GC ships) and DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 (idle thread-pool workers block
+    /// The proposed runtime fix, as environment variables: DOTNET_gcServer=0 (up to ff6057d Edge.Gateway.csproj set the
+    /// misspelled <c>ServerGarbageCollector</c>, so the Web SDK's server GC shipped; fixed in 2a202d3, where this is a no-op)
+    /// and DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 (idle thread-pool workers block
     /// instead of spinning in sched_yield, which perf showed as ~15% of the gateway's CPU on 2 cores).
     /// </param>
     public static async Task<GatewayTarget> StartAsync(bool tunedRuntime = false)
