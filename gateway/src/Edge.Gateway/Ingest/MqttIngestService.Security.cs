@@ -50,7 +50,10 @@ internal sealed partial class MqttIngestService
         // Anonymous = no credential: neither a password nor a client certificate. A user name alone is only a claim
         // (the device SDKs always send the device id as user name, with the secret when one is configured).
         var anonymous = string.IsNullOrEmpty(e.Password) && e.ClientCertificate is null;
-        if (anonymous && _settings.Mqtt.AllowAnonymous)
+
+        // ... but the id of a provisioned device is never handed to an anonymous client: it would take over the
+        // device's session (and its downlink) and publish as it.
+        if (anonymous && _settings.Mqtt.AllowAnonymous && !_credentials.IsProvisioned(e.ClientId))
         {
             _authenticated.TryRemove(e.ClientId, out _);
             return Task.CompletedTask;

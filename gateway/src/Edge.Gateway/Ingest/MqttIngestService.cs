@@ -79,7 +79,14 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
         _server.InterceptingSubscriptionAsync += OnInterceptingSubscriptionAsync;
-        _server.ClientConnectedAsync += e => { _metrics.ClientConnected(e.ClientId); return Task.CompletedTask; };
+        _server.ClientConnectedAsync += e =>
+        {
+            // Again here: a resumed persistent session keeps the items of the connection that created it, and the
+            // device may have changed protocol version since. MQTTnet raises this before reading the first packet.
+            e.SessionItems[IsV5Key] = e.ProtocolVersion == MqttProtocolVersion.V500;
+            _metrics.ClientConnected(e.ClientId);
+            return Task.CompletedTask;
+        };
         _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); OnClientDisconnected(e); return Task.CompletedTask; };
         await _server.StartAsync();
         LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);

@@ -92,6 +92,16 @@ internal sealed class DeviceCredentialStore
         }
     }
 
+    /// <summary>True when devices.json has an entry for the id (active or revoked).</summary>
+    public bool IsProvisioned(string id)
+    {
+        lock (_gate)
+        {
+            ReloadIfChanged();
+            return _devices.ContainsKey(id);
+        }
+    }
+
     /// <summary>True when the device is marked revoked (client-certificate logins check this).</summary>
     public bool IsRevoked(string id)
     {

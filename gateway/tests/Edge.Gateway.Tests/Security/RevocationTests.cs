@@ -90,6 +90,7 @@ public sealed class RevocationTests
         Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "anon-1", null, null));
         Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "sdk-1", "sdk-1", null)); // SDK default: user name, no secret
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, await ConnectAsync(gateway, "dev-a", "dev-a", "wrong"));
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, await ConnectAsync(gateway, "dev-a", null, null)); // a provisioned id must log in
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(Options(gateway, "dev-a", "dev-a", secret, MqttProtocolVersion.V500), TestContext.Current.CancellationToken);
         var foreign = await client.PublishAsync(Message("edge/v1/dev-b/telemetry", "forged"), TestContext.Current.CancellationToken);
