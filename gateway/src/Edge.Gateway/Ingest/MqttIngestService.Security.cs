@@ -64,8 +64,10 @@ internal sealed partial class MqttIngestService
         if (_limiter.IsLockedOut(address))
         {
             // Too many failed logins from this address: refuse before any PBKDF2 work. MQTT 5: 0x9F connection
-            // rate exceeded (an honest answer a device can back off on); 3.1.1 has no such code: MQTTnet sends 0x03.
-            e.ReasonCode = MqttConnectReasonCode.ConnectionRateExceeded;
+            // rate exceeded (an honest answer a device can back off on). 3.1.1 has no such code, and MQTTnet would
+            // map it to 0x01 "unacceptable protocol version", which may make a device give up or downgrade: send
+            // 0x03 server unavailable, which devices retry later.
+            e.ReasonCode = e.ProtocolVersion == MqttProtocolVersion.V500 ? MqttConnectReasonCode.ConnectionRateExceeded : MqttConnectReasonCode.ServerUnavailable;
             _metrics.ConnectionRefused("rate_limited");
             return Task.CompletedTask;
         }
