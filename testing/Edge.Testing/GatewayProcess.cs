@@ -117,28 +117,7 @@ public sealed class GatewayProcess : IDisposable
 
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string>? environment, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"));
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[name] = value;
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stderr + await stdout);
+        var result = await ToolRun.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"), .. arguments], TimeSpan.FromSeconds(60), environment);
+        return (result.ExitCode, result.StandardError + result.StandardOutput);
     }
 }

@@ -89,25 +89,7 @@ public sealed class EndToEndTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string stdin, params string[] arguments)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        await process.StandardInput.WriteAsync(stdin + (stdin.Length > 0 ? "\n" : ""));
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await ToolRun.RunAsync(file, arguments, TimeSpan.FromSeconds(60), standardInput: stdin + (stdin.Length > 0 ? "\n" : ""));
+        return (result.ExitCode, result.StandardOutput + result.StandardError);
     }
 }

@@ -198,8 +198,8 @@ internal sealed class DeviceCredentialStore
 
     private bool ReloadIfChanged()
     {
-        var writeTime = File.Exists(_path) ? File.GetLastWriteTimeUtc(_path) : DateTime.MinValue;
-        if (writeTime == _loadedWriteTime)
+        // One stat per check (a missing file reads as 1601-01-01, which Reload records the same way).
+        if (File.GetLastWriteTimeUtc(_path) == _loadedWriteTime)
         {
             return false;
         }
@@ -210,7 +210,7 @@ internal sealed class DeviceCredentialStore
 
     private void Reload()
     {
-        _loadedWriteTime = File.Exists(_path) ? File.GetLastWriteTimeUtc(_path) : DateTime.MinValue;
+        _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
         if (!File.Exists(_path))
         {
             _devices = new(StringComparer.Ordinal);

@@ -24,8 +24,8 @@ internal sealed class TopicAcl
 
     /// <summary>A topic name (never a filter: wildcards are refused [MQTT-3.3.2-2]) under the own prefix or a granted filter.</summary>
     public bool CanPublish(string clientId, string topic)
-        => topic.IndexOfAny(['+', '#']) < 0
-           && (topic.StartsWith(OwnPrefix(clientId), StringComparison.Ordinal)
+        => topic.AsSpan().IndexOfAny('+', '#') < 0
+           && (IsUnderOwnPrefix(clientId, topic)
                || (_rules.TryGetValue(clientId, out var rule) && rule.Publish.Any(f => TopicFilter.Matches(f, topic))));
 
     /// <summary>
@@ -34,8 +34,7 @@ internal sealed class TopicAcl
     /// </summary>
     public bool CanSubscribe(string clientId, string filter)
     {
-        var own = OwnPrefix(clientId);
-        if (filter.StartsWith(own, StringComparison.Ordinal))
+        if (IsUnderOwnPrefix(clientId, filter))
         {
             return true;
         }
@@ -86,5 +85,14 @@ internal sealed class TopicAcl
         return r.Length == g.Length;
     }
 
-    private static string OwnPrefix(string clientId) => "edge/v1/" + clientId + "/";
+    // "edge/v1/{clientId}/..." without building the prefix string: this runs on every publish.
+    private static bool IsUnderOwnPrefix(string clientId, string topic)
+    {
+        const string Root = "edge/v1/";
+        var rest = topic.AsSpan();
+        return rest.StartsWith(Root, StringComparison.Ordinal)
+               && rest[Root.Length..].StartsWith(clientId, StringComparison.Ordinal)
+               && rest.Length > Root.Length + clientId.Length
+               && rest[Root.Length + clientId.Length] == '/';
+    }
 }

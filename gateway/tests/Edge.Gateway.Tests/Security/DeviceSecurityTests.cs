@@ -144,6 +144,13 @@ public sealed class DeviceSecurityTests
         Assert.Equal(CredentialCheck.Ok, store.Verify("esp32-01", rotated));
     }
 
+    /// <summary>Runs the gateway's CLI (device/cert commands) and asserts it succeeded.</summary>
+    internal static async Task CliAsync(params string[] arguments)
+    {
+        var (exit, output) = await GatewayProcess.RunToExitAsync(arguments);
+        Assert.True(exit == 0, output);
+    }
+
     internal static async Task<string> ProvisionAsync(GatewayProcess gateway, string id)
     {
         var (exit, output) = await GatewayProcess.RunToExitAsync("device", "add", id, $"--Storage:Path={gateway.DataDirectory}");

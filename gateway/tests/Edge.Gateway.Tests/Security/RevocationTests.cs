@@ -110,12 +110,6 @@ public sealed class RevocationTests
         return (client, reason);
     }
 
-    private static async Task CliAsync(params string[] arguments)
-    {
-        var (exit, output) = await GatewayProcess.RunToExitAsync(arguments);
-        Assert.True(exit == 0, output);
-    }
-
     [Fact]
     public async Task Connect_UserNameWithoutSecretRepeatedly_RefusedAsAnonymousWithoutLockingOutTheAddress()
     {

@@ -6,6 +6,8 @@ using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
+using static Edge.Gateway.Tests.Security.DeviceSecurityTests;
+
 namespace Edge.Gateway.Tests.Security;
 
 /// <summary>MQTT over TLS with certificates from the gateway's own <c>cert create</c> / <c>cert device</c> CLI.</summary>
@@ -19,7 +21,7 @@ public sealed class TlsTests
         var tlsPort = FreeTcpPort.Next();
         using var gateway = new GatewayProcess(kafka.BootstrapServers, "--Mqtt:AllowAnonymous=false", "--Mqtt:Tls:Enabled=true", $"--Mqtt:Tls:Port={tlsPort}");
         await CliAsync("cert", "create", "--host", "localhost", "--host", "127.0.0.1", $"--Storage:Path={gateway.DataDirectory}");
-        var secret = await SecretAsync(gateway, "tls-1");
+        var secret = await ProvisionAsync(gateway, "tls-1");
         await gateway.StartAsync();
         using var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(gateway.DataDirectory, "tls", "ca.crt"));
 
@@ -117,17 +119,4 @@ public sealed class TlsTests
                     o.WithClientCertificates([clientCertificate]);
                 }
             });
-
-    private static async Task CliAsync(params string[] arguments)
-    {
-        var (exit, output) = await GatewayProcess.RunToExitAsync(arguments);
-        Assert.True(exit == 0, output);
-    }
-
-    private static async Task<string> SecretAsync(GatewayProcess gateway, string id)
-    {
-        var (exit, output) = await GatewayProcess.RunToExitAsync("device", "add", id, $"--Storage:Path={gateway.DataDirectory}");
-        Assert.True(exit == 0, output);
-        return output.Split('\n').Select(l => l.Trim()).Single(l => l.Length == 43 && !l.Contains(' ', StringComparison.Ordinal));
-    }
 }

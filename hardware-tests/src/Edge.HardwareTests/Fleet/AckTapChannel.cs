@@ -49,12 +49,6 @@ internal sealed class AckTapChannel(IMqttChannel inner, DeviceLedger ledger) : I
             _outgoing.Feed(buffer, offset, count, OnOutgoing);
         }
 
-        if (AnonymousConnect.StripUserName(buffer, offset, count) is { } anonymous)
-        {
-            inner.Write(anonymous, 0, anonymous.Length);
-            return;
-        }
-
         inner.Write(buffer, offset, count);
     }
 

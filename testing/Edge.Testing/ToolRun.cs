@@ -1,17 +1,21 @@
 using System.Diagnostics;
 
-namespace Edge.Gateway.Deploy.Tests;
+namespace Edge.Testing;
 
-/// <summary>Runs a command to completion and captures its output (for short-lived tools: shellcheck, kcat, bash).</summary>
-internal static class ToolRun
+/// <summary>
+/// Runs a command to completion and captures its output (short-lived tools: mosquitto_pub, kcat, shellcheck, the
+/// gateway's CLI). Optional text goes to its stdin, which is then closed. A timeout kills the process tree.
+/// </summary>
+public static class ToolRun
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
     {
         public string Describe() => $"exit {ExitCode}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
     }
 
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string>? environment = null)
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string>? environment = null, string? standardInput = null)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
@@ -30,6 +34,11 @@ internal static class ToolRun
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + file);
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
