@@ -60,6 +60,9 @@ internal sealed class SupervisedDevice : IEdgeDevice
     /// <summary>The session (tests read the backoff).</summary>
     internal MqttSession Session => _session;
 
+    /// <summary>Completes when every background loop has ended (tests check that stop and dispose leave none behind).</summary>
+    internal Task BackgroundLoops => Task.WhenAll(_loops);
+
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -108,8 +111,16 @@ internal sealed class SupervisedDevice : IEdgeDevice
             b.Dispose();
         }
 
-        await _batcher.FlushAsync().WaitAsync(cancellationToken);
-        await _running.CancelAsync();
+        try
+        {
+            await _batcher.FlushAsync().WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Even when the caller gives up on the flush the loops must stop: DisposeAsync does not stop a device
+            // that is already stopping, and would otherwise leave the reconnect loop running.
+            await _running.CancelAsync();
+        }
         await Task.WhenAll(_loops).WaitAsync(cancellationToken);
         await _session.GoOfflineAsync(cancellationToken);
     }
@@ -139,6 +150,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
             _state = 3;
         }
 
+        await _running.CancelAsync();
         await _session.DisposeAsync();
         _batcher.Dispose();
         await _queue.DisposeAsync();
