@@ -10,18 +10,25 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || packages+=
 command -v mosquitto_pub >/dev/null 2>&1 || packages+=(mosquitto-clients)
 command -v kcat >/dev/null 2>&1 || packages+=(kcat)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
-# Raspberry Pi package tests (gateway/tests/Edge.Gateway.Deploy.Tests): qemu-user and the arm64 cross sysroot run the
-# linux-arm64 build; shellcheck and systemd-analyze check gateway/deploy.
+# Raspberry Pi package tests (gateway/tests/Edge.Gateway.Deploy.Tests): qemu-user runs the linux-arm64 build against
+# Debian's arm64 libraries (multiarch: the same bookworm builds Raspberry Pi OS ships, OpenSSL included). The
+# unit file and scripts in gateway/deploy are checked with shellcheck and systemd-analyze.
 command -v qemu-aarch64 >/dev/null 2>&1 || packages+=(qemu-user)
-[ -e /usr/aarch64-linux-gnu/lib/libc.so.6 ] || packages+=(libc6-arm64-cross)
-[ -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ] || packages+=(libstdc++6-arm64-cross)
-[ -e /usr/aarch64-linux-gnu/lib/libgcc_s.so.1 ] || packages+=(libgcc-s1-arm64-cross)
+arm64=()
+[ -e /lib/aarch64-linux-gnu/libc.so.6 ] || arm64+=(libc6:arm64)
+[ -e /usr/lib/aarch64-linux-gnu/libstdc++.so.6 ] || arm64+=(libstdc++6:arm64)
+[ -e /lib/aarch64-linux-gnu/libgcc_s.so.1 ] || arm64+=(libgcc-s1:arm64)
+[ -e /usr/lib/aarch64-linux-gnu/libssl.so.3 ] || arm64+=(libssl3:arm64)
+packages+=("${arm64[@]}")
 command -v shellcheck >/dev/null 2>&1 || packages+=(shellcheck)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "test.sh: installing Debian packages: ${packages[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  if [ ${#arm64[@]} -gt 0 ]; then
+    $sudo dpkg --add-architecture arm64
+  fi
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" </dev/null
   # Debian's mosquitto package starts a system broker on 1883, the gateway's default port. The tests start their

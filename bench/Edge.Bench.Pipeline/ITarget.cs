@@ -15,6 +15,9 @@ internal interface ITarget : IDisposable
     /// <summary>The broker/gateway (for the bridge: mosquitto + mosquitto_sub + kcat), not Kafka, not the load generator.</summary>
     IReadOnlyList<int> MeteredProcessIds();
 
+    /// <summary>The system's own histogram of the log's part of a PUBACK's wait (the gateway), or null (the others have none).</summary>
+    Task<AppendHistogram?> ScrapeAppendHistogramAsync() => Task.FromResult<AppendHistogram?>(null);
+
     /// <summary>Child processes' output when something went wrong.</summary>
     string Diagnostics { get; }
 }

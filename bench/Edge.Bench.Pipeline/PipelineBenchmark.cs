@@ -113,7 +113,7 @@ internal static class PipelineBenchmark
 
             // Warm-up: JIT, connections, the subscriber/bridge/producer in place; wait until it reaches the sink.
             var warmup = new LatencySamples(1_000_000);
-            var warm = await load.RunClosedLoopAsync(TimeSpan.FromSeconds(options.Quick ? 0.5 : 4), 1, warmup);
+            var warm = await load.RunClosedLoopAsync(TimeSpan.FromSeconds(options.Quick ? 0.5 : 10), 1, warmup);
             await WaitDeliveredAsync(target.Delivered, () => target.Delivered.Unique >= warm.Acked, TimeSpan.FromSeconds(30), Stall(options));
             target.Delivered.Reset(load.NextSequence);
 
@@ -122,11 +122,13 @@ internal static class PipelineBenchmark
             var threadsBefore = ThreadProfile.Of(pids[0]);
             var generatorBefore = ProcessSample.Of([Environment.ProcessId]);
             var before = ProcessSample.Of(pids);
+            var appendBefore = await target.ScrapeAppendHistogramAsync();
             Log($"  measuring {target.Name} (pid {pids[0]}) {(rate is { } offered ? $"open loop {offered:N0}/s" : "closed loop")} for {duration.TotalSeconds:0.#} s");
             var result = rate is { } r
                 ? await load.RunOpenLoopAsync(r, duration, latencies)
                 : await load.RunClosedLoopAsync(duration, options.Window, latencies);
             var after = ProcessSample.Of(target.MeteredProcessIds());
+            var appendAfter = await target.ScrapeAppendHistogramAsync();
             var generatorAfter = ProcessSample.Of([Environment.ProcessId]);
             var threads = ThreadProfile.Delta(threadsBefore, ThreadProfile.Of(pids[0]));
 
@@ -140,6 +142,7 @@ internal static class PipelineBenchmark
             {
                 GeneratorCpuSeconds = generatorAfter.CpuSeconds - generatorBefore.CpuSeconds,
                 Threads = threads,
+                Append = appendBefore is not null && appendAfter is not null ? appendAfter.Minus(appendBefore) : null,
             };
             Log(Describe(measurement, rate, connections));
             Log("  CPU by thread: " + string.Join(", ", threads.Take(8).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Seconds:0.00} s"))));
@@ -181,6 +184,7 @@ internal static class PipelineBenchmark
         $"{m.System,-13} {(rate is { } r ? $"open {r:N0}/s" : "closed"),-14} {connections,5} conns: acked {m.Load.AckedPerSecond,8:N0}/s "
         + $"failed {m.Load.Failed}, {m.SinkName} {m.DeliveredPerSecond,8:N0}/s (undelivered {m.Lost}, dup {m.Duplicates}), "
         + $"PUBACK p50/p99/p999 {m.PubAck.P50:0.0}/{m.PubAck.P99:0.0}/{m.PubAck.P999:0.0} ms, to {m.SinkName} p99 {m.ToSink.P99:0.0} ms, "
+        + $"{(m.Append is { } a ? $"of which log append p50/p99 {a.QuantileMs(0.5):0.0}/{a.QuantileMs(0.99):0.0} ms, " : "")}"
         + $"CPU {m.CpuSecondsPer10k:0.00} s/10k (generator {m.GeneratorCpuSeconds * 10_000 / Math.Max(1, m.Load.Acked):0.00}), disk {m.DiskBytesPerMessage:0} B/msg, peak RSS {m.PeakRssMb:0} MB");
 
     private static double Median(IEnumerable<double> values)

@@ -20,6 +20,9 @@ internal sealed record RunMeasurement(
     /// <summary>The metered process's CPU seconds by thread name during the run.</summary>
     public IReadOnlyList<(string Name, double Seconds)> Threads { get; init; } = [];
 
+    /// <summary>The gateway's own receive → fsynced histogram over the run (null for the other systems).</summary>
+    public AppendHistogram? Append { get; init; }
+
     public double SustainedPerSecond => Math.Min(Load.AckedPerSecond, DeliveredPerSecond);
 
     public long Lost => Math.Max(0, Load.Acked - Delivered);

@@ -10,9 +10,6 @@ namespace Edge.Gateway.Deploy.Tests;
 /// </summary>
 public sealed class Arm64PackageFixture : IAsyncLifetime
 {
-    /// <summary>Debian's cross sysroot (libc6-arm64-cross, libstdc++6-arm64-cross, libgcc-s1-arm64-cross).</summary>
-    public const string Sysroot = "/usr/aarch64-linux-gnu";
-
     private readonly string _dir = Directory.CreateTempSubdirectory("edge-pi-package-").FullName;
     private ToolRun.Result? _build;
 
@@ -23,12 +20,30 @@ public sealed class Arm64PackageFixture : IAsyncLifetime
 
     public TimeSpan BuildTime { get; private set; }
 
-    public static string[] SysrootFiles { get; } =
-        ["lib/ld-linux-aarch64.so.1", "lib/libc.so.6", "lib/libstdc++.so.6", "lib/libgcc_s.so.1"];
+    /// <summary>
+    /// The arm64 libraries the package needs from the OS (docs/raspberry-pi.md), from Debian's multiarch arm64 packages,
+    /// the same bookworm builds Raspberry Pi OS ships: glibc, libstdc++, libgcc and the OpenSSL that .NET's cryptography
+    /// loads (PBKDF2 and the random secrets of <c>device add</c>, TLS). qemu-aarch64 finds them in their usual places.
+    /// Debian's cross sysroot (libc6-arm64-cross) is not used: it lacks OpenSSL, and mixed with multiarch packages its
+    /// loader picks up a libc of another build and the runtime hangs at start.
+    /// </summary>
+    public static string[] Arm64Libraries { get; } =
+    [
+        "/lib/ld-linux-aarch64.so.1", "/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
+        "/lib/aarch64-linux-gnu/libgcc_s.so.1", "/usr/lib/aarch64-linux-gnu/libssl.so.3",
+    ];
+
+    /// <summary>As in edge-gateway.service; PGO instrumentation only slows down emulated JIT.</summary>
+    public static Dictionary<string, string> Environment { get; } = new()
+    {
+        ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1",
+        ["DOTNET_gcServer"] = "0",
+        ["DOTNET_TieredPGO"] = "0",
+    };
 
     public async ValueTask InitializeAsync()
     {
-        if (Requirements.FindOnPath("qemu-aarch64") is null || !SysrootFiles.All(f => File.Exists(Path.Combine(Sysroot, f))))
+        if (Requirements.FindOnPath("qemu-aarch64") is null || !Arm64Libraries.All(File.Exists))
         {
             return; // the tests skip (or fail in CI) and say why
         }
@@ -41,15 +56,15 @@ public sealed class Arm64PackageFixture : IAsyncLifetime
         BuildTime = watch.Elapsed;
     }
 
-    /// <summary>Skips outside CI / fails in CI without qemu-user and the cross sysroot; fails if the build failed.</summary>
+    /// <summary>Skips outside CI / fails in CI without qemu-user and the arm64 libraries; fails if the build failed.</summary>
     public string RequirePackage()
     {
         var qemu = Requirements.Tool("qemu-aarch64");
-        var missing = SysrootFiles.Where(f => !File.Exists(Path.Combine(Sysroot, f))).ToList();
+        var missing = Arm64Libraries.Where(f => !File.Exists(f)).ToList();
         if (missing.Count > 0)
         {
-            var why = $"the arm64 cross sysroot lacks {string.Join(", ", missing)} under {Sysroot}; scripts/test.sh installs "
-                + "libc6-arm64-cross, libstdc++6-arm64-cross and libgcc-s1-arm64-cross";
+            var why = $"the arm64 libraries {string.Join(", ", missing)} are missing; scripts/test.sh installs them "
+                + "(dpkg --add-architecture arm64; libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libssl3:arm64)";
             if (Requirements.IsCI)
             {
                 Assert.Fail(why);

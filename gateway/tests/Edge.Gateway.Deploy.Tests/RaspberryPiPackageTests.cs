@@ -7,8 +7,9 @@ namespace Edge.Gateway.Deploy.Tests;
 
 /// <summary>
 /// The Raspberry Pi build, end to end: the linux-arm64 self-contained package boots under qemu-user (host, coreclr,
-/// librdkafka arm64 against Debian's cross sysroot), takes a QoS 1 publish from a real MQTT client and delivers it
-/// to a Kafka running natively in this process. One package build per class (about 1-2 min here), one boot.
+/// librdkafka arm64 against Debian's arm64 libraries), provisions a device with its own `device add`, takes that
+/// device's QoS 1 publish from a real MQTT client and delivers it to a Kafka running natively in this process.
+/// One package build per class (about 1-2 min here), one boot.
 /// </summary>
 public sealed class RaspberryPiPackageTests(Arm64PackageFixture package) : IClassFixture<Arm64PackageFixture>
 {
@@ -35,7 +36,7 @@ public sealed class RaspberryPiPackageTests(Arm64PackageFixture package) : IClas
     }
 
     [Fact]
-    public async Task GatewayUnderQemu_AcknowledgesAQos1Publish_AndDeliversItToKafkaWithHeaders()
+    public async Task GatewayUnderQemu_ProvisionsADevice_AcknowledgesItsQos1Publish_AndDeliversItToKafkaWithHeaders()
     {
         var qemu = package.RequirePackage();
         var mosquittoPub = Requirements.Tool("mosquitto_pub");
@@ -48,6 +49,17 @@ public sealed class RaspberryPiPackageTests(Arm64PackageFixture package) : IClas
         var data = Directory.CreateTempSubdirectory("edge-pi-data-").FullName;
         var mqttPort = FreeTcpPort.Next();
         var httpPort = FreeTcpPort.Next();
+        var program = Path.Combine(package.App, "Edge.Gateway");
+
+        // What an installer does on the Pi before the service starts: provision the board (PBKDF2 + a random secret,
+        // which need the arm64 OpenSSL).
+        var provision = Stopwatch.StartNew();
+        var added = await ToolRun.RunAsync(
+            qemu, [program, "device", "add", "pi-device-1", $"--Storage:Path={data}"],
+            TimeSpan.FromMinutes(3), Arm64PackageFixture.Environment);
+        Assert.True(added.ExitCode == 0, "device add under qemu: " + added.Describe());
+        var secret = added.StandardOutput.Split('\n').Select(l => l.Trim()).Single(l => l.Length == 43 && !l.Contains(' ', StringComparison.Ordinal));
+        output?.WriteLine($"device provisioned under qemu in {provision.Elapsed.TotalSeconds:0.0} s");
 
         var info = new ProcessStartInfo(qemu)
         {
@@ -56,23 +68,24 @@ public sealed class RaspberryPiPackageTests(Arm64PackageFixture package) : IClas
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
-            "-L", Arm64PackageFixture.Sysroot, Path.Combine(package.App, "Edge.Gateway"),
+        string[] arguments =
+        [
+            program,
             $"--Kafka:BootstrapServers={kafka.BootstrapServers}",
             $"--Mqtt:Port={mqttPort}", "--Mqtt:BindAddress=127.0.0.1",
             $"--Http:Port={httpPort}", "--Http:BindAddress=127.0.0.1",
             $"--Storage:Path={data}",
-            "--Gateway:Id=pi-gw", "--Gateway:StatusIntervalSeconds=0", "--Mqtt:AllowAnonymous=true",
-        })
+            "--Gateway:Id=pi-gw", "--Gateway:StatusIntervalSeconds=0",
+        ];
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        // As in edge-gateway.service (workstation GC); PGO instrumentation only slows down emulated JIT.
-        info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
-        info.Environment["DOTNET_gcServer"] = "0";
-        info.Environment["DOTNET_TieredPGO"] = "0";
+        foreach (var (name, value) in Arm64PackageFixture.Environment)
+        {
+            info.Environment[name] = value;
+        }
 
         var log = new ConcurrentQueue<string>();
         string Log() => string.Join('\n', log);
@@ -92,20 +105,26 @@ public sealed class RaspberryPiPackageTests(Arm64PackageFixture package) : IClas
             Assert.False(gateway.HasExited, $"the arm64 gateway exited under qemu:\n{Log()}");
             output?.WriteLine($"arm64 gateway listening after {boot.Elapsed.TotalSeconds:0.0} s under qemu");
 
-            // Anonymous on purpose: `Edge.Gateway device add` (PBKDF2, RandomNumberGenerator) needs the arm64 libssl that
-            // Raspberry Pi OS ships but Debian's arm64 cross sysroot for qemu-user lacks ("No usable version of libssl");
-            // provisioning is covered by the x64 tests (Security/DeviceSecurityTests) on the same code.
+            // The default configuration refuses anonymous devices: the provisioned board's secret must work, and an
+            // anonymous publish must not.
+            var port = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var anonymous = await ToolRun.RunAsync(
+                mosquittoPub, ["-h", "127.0.0.1", "-p", port, "-q", "1", "-i", "pi-device-1", "-t", "edge/v1/pi-device-1/telemetry", "-m", "anonymous"],
+                TimeSpan.FromMinutes(1));
+            Assert.True(anonymous.ExitCode != 0, "an anonymous publish was accepted: " + anonymous.Describe());
+
             var payload = "pi-" + Guid.NewGuid().ToString("N");
             var publish = Stopwatch.StartNew();
             var published = await ToolRun.RunAsync(
                 mosquittoPub,
-                ["-h", "127.0.0.1", "-p", mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q", "1",
-                    "-i", "pi-device-1", "-t", "edge/v1/pi-device-1/telemetry", "-m", payload],
+                ["-h", "127.0.0.1", "-p", port, "-q", "1", "-i", "pi-device-1", "-u", "pi-device-1", "-P", secret,
+                    "-t", "edge/v1/pi-device-1/telemetry", "-m", payload],
                 TimeSpan.FromMinutes(1));
             Assert.True(published.ExitCode == 0, "mosquitto_pub -q 1 (exits 0 only after the PUBACK): " + published.Describe() + "\n" + Log());
             output?.WriteLine($"QoS 1 publish acknowledged in {publish.Elapsed.TotalMilliseconds:0} ms");
 
             string? record = null;
+            string[] records = [];
             await Eventually.TrueAsync(
                 async () =>
                 {
@@ -113,7 +132,8 @@ public sealed class RaspberryPiPackageTests(Arm64PackageFixture package) : IClas
                         kcat,
                         ["-b", kafka.BootstrapServers, "-C", "-t", "edge.telemetry", "-e", "-o", "beginning", "-q", "-f", "%h\t%s\n"],
                         TimeSpan.FromMinutes(1));
-                    record = consumed.StandardOutput.Split('\n').FirstOrDefault(l => l.EndsWith(payload, StringComparison.Ordinal));
+                    records = consumed.StandardOutput.Split('\n');
+                    record = records.FirstOrDefault(l => l.EndsWith(payload, StringComparison.Ordinal));
                     return record is not null;
                 },
                 TimeSpan.FromMinutes(1),
@@ -121,6 +141,7 @@ public sealed class RaspberryPiPackageTests(Arm64PackageFixture package) : IClas
                 TestContext.Current.CancellationToken);
             output?.WriteLine($"in Kafka {publish.Elapsed.TotalMilliseconds:0} ms after the publish: {record}");
 
+            Assert.DoesNotContain(records, l => l.EndsWith("\tanonymous", StringComparison.Ordinal));
             var headers = record!.Split('\t')[0].Split(',');
             Assert.Contains("edge.gateway=pi-gw", headers);
             Assert.Contains("mqtt.client_id=pi-device-1", headers);

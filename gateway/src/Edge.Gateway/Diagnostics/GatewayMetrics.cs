@@ -58,6 +58,9 @@ internal sealed class GatewayMetrics
     /// <summary>Seconds from produce to Kafka's persisted acknowledgement (prometheus histogram).</summary>
     public Prometheus.Histogram KafkaDeliverySeconds { get; }
 
+    /// <summary>Seconds from a QoS 1/2 publish reaching the gateway until the log made it durable (then PUBACK is sent).</summary>
+    public Prometheus.Histogram DurableAppendSeconds { get; }
+
     /// <summary>The registry behind /metrics: one per gateway instance (never the static default).</summary>
     public Prometheus.CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
@@ -73,6 +76,10 @@ internal sealed class GatewayMetrics
             "edge_kafka_delivery_seconds",
             "Time from handing a record to the Kafka producer until Kafka acknowledged it as persisted.",
             new Prometheus.HistogramConfiguration { Buckets = Prometheus.Histogram.ExponentialBuckets(0.001, 2, 16) });
+        DurableAppendSeconds = Prometheus.Metrics.WithCustomRegistry(Registry).CreateHistogram(
+            "edge_durable_append_seconds",
+            "Time from a QoS 1/2 publish reaching the gateway until it is fsynced in the log and may be acknowledged (group commit included).",
+            new Prometheus.HistogramConfiguration { Buckets = Prometheus.Histogram.ExponentialBuckets(0.00025, 2, 16) });
     }
 
     public void ClientConnected(string clientId)

@@ -158,6 +158,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         }
 
         AppendResult result;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             result = qos == 0 ? _log.Append(record) : await _log.AppendAsync(record, e.CancellationToken);
@@ -175,6 +176,11 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         switch (result.Status)
         {
             case AppendStatus.Appended:
+                if (qos > 0)
+                {
+                    _metrics.DurableAppendSeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+                }
+
                 _metrics.MessageAccepted(e.ClientId, qos, message.Payload.Length);
                 e.Response.ReasonCode = MqttPubAckReasonCode.Success;
                 break;

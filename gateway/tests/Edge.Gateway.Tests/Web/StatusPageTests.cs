@@ -76,6 +76,7 @@ public sealed class StatusPageTests
         Assert.Contains("edge_log_fsyncs_total", metrics, StringComparison.Ordinal);
         Assert.Contains("edge_log_bytes_written_total", metrics, StringComparison.Ordinal);
         Assert.Contains("edge_kafka_delivery_seconds_count 20", metrics, StringComparison.Ordinal);
+        Assert.Contains("edge_durable_append_seconds_count 20", metrics, StringComparison.Ordinal); // QoS 1: each waited for its fsync
 
         kafka.SetAllBrokersDown();
         await Eventually.TrueAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), "readyz to report Kafka unreachable");
