@@ -48,22 +48,44 @@ public sealed class ZeroAllocationTests(ITestOutputHelper output)
         client.Start();
         await TestWait.ForAsync(() => client.IsConnected, "connected");
         var payload = new byte[48];
-        for (var i = 0; i < 1_000; i++)
+        var attempts = new long[3];
+        Exception? failure = null;
+
+        // As above: warm-up and measurement through the same method on one dedicated thread. A per-publish (or even
+        // a once-per-thousand) allocation shows in every attempt; the best of three only forgives a one-off by the
+        // runtime itself (a tier-up or OSR transition landing in the measured loop while other tests load the machine).
+        var publisher = new Thread(() =>
         {
-            client.Publish("t/0", payload, 0, payload.Length, MqttQos.AtMostOnce);
+            try
+            {
+                PublishAndMeasure(client, "t/0", payload, 2_000, pacing: int.MaxValue, MqttQos.AtMostOnce);
+                for (var i = 0; i < attempts.Length; i++)
+                {
+                    attempts[i] = PublishAndMeasure(client, "t/0", payload, 10_000, pacing: int.MaxValue, MqttQos.AtMostOnce);
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e; // thrown on the test's thread below, not here where it would end the test host
+            }
+        });
+        publisher.Start();
+        await TestWait.ForAsync(() => !publisher.IsAlive, "publisher thread done");
+
+        if (failure is not null)
+        {
+            throw new XunitException("publishing failed: " + failure);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
-        {
-            payload[0] = (byte)i;
-            client.Publish("t/0", payload, 0, payload.Length, MqttQos.AtMostOnce);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var report = $"allocated over 10,000 QoS 0 publishes, three attempts: {string.Join(", ", attempts)} bytes; "
+            + $"written {broker.PublishCount}, connections {client.ConnectCount}, dropped {client.DroppedMessages}";
+        output.WriteLine(report);
+        Assert.True(attempts.Min() == 0, report);
+        Assert.Equal(0, client.DroppedMessages);
+        Assert.Equal(32_000L, broker.PublishCount);
     }
 
-    private static long PublishAndMeasure(MqttClient client, string topic, byte[] payload, int count, int pacing)
+    private static long PublishAndMeasure(MqttClient client, string topic, byte[] payload, int count, int pacing, MqttQos qos = MqttQos.AtLeastOnce)
     {
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < count; i++)
@@ -75,7 +97,7 @@ public sealed class ZeroAllocationTests(ITestOutputHelper output)
 
             payload[0] = (byte)i;
             payload[1] = (byte)(i >> 8);
-            if (!client.Publish(topic, payload, 0, payload.Length, MqttQos.AtLeastOnce))
+            if (!client.Publish(topic, payload, 0, payload.Length, qos))
             {
                 throw new XunitException("publish refused");
             }
