@@ -4,7 +4,7 @@ using Edge.Bench.Pipeline;
 var quick = new Option<bool>("--quick") { Description = "Everything small (< 1 min) for checking a change; numbers not to be quoted." };
 var connections = new Option<int?>("--connections") { Description = "MQTT connections of the load generator (default 100; 20 with --quick)." };
 var payload = new Option<int>("--payload") { Description = "Payload bytes (≥ 32; default 64).", DefaultValueFactory = _ => 64 };
-var seconds = new Option<double>("--seconds") { Description = "Seconds per measured run (default 20; 2 with --quick)." };
+var seconds = new Option<double>("--seconds") { Description = "Seconds per measured run (default 20; 1 with --quick)." };
 var window = new Option<int>("--window") { Description = "Closed loop: publishes in flight per connection (default 1).", DefaultValueFactory = _ => 1 };
 var rounds = new Option<int>("--rounds") { Description = "Closed-loop rounds over the three systems, interleaved (default 2; 1 with --quick)." };
 var devices = new Option<int>("--devices") { Description = "Connected devices in the fleet run (default 1000; 100 with --quick)." };
@@ -23,7 +23,7 @@ root.SetAction(result =>
         isQuick,
         result.GetValue(connections) ?? (isQuick ? 20 : 100),
         result.GetValue(payload),
-        result.GetResult(seconds) is null ? (isQuick ? 2 : 20) : result.GetValue(seconds),
+        result.GetResult(seconds) is null ? (isQuick ? 1 : 20) : result.GetValue(seconds),
         result.GetValue(window),
         result.GetResult(rounds) is null ? (isQuick ? 1 : 2) : result.GetValue(rounds),
         result.GetResult(devices) is null ? (isQuick ? 100 : 1000) : result.GetValue(devices),

@@ -24,7 +24,7 @@ internal static class LogBenchmark
 
     private static async Task<int> RunAsync(bool quick, string? root)
     {
-        TimeSpan duration = TimeSpan.FromSeconds(quick ? 0.6 : 3);
+        TimeSpan duration = TimeSpan.FromSeconds(quick ? 0.4 : 3);
         root ??= Path.Combine(Path.GetTempPath(), "edge-bench-log-" + Environment.ProcessId);
         Directory.CreateDirectory(root);
         Console.WriteLine($"# Durable log benchmark ({(quick ? "quick" : "full")}, {duration.TotalSeconds:0.#} s per cell, dir {root})");
