@@ -74,12 +74,16 @@ internal sealed class KafkaVerifier : IDisposable
         return complete;
     }
 
-    /// <summary>Waits until no record arrived for <paramref name="quiet"/>.</summary>
-    public async Task WaitQuietAsync(TimeSpan quiet, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until no record arrived for <paramref name="quiet"/>, or at most <paramref name="atMost"/> (boards on a
+    /// bench never stop publishing, so Kafka is never quiet there).
+    /// </summary>
+    public async Task WaitQuietAsync(TimeSpan quiet, CancellationToken cancellationToken, TimeSpan? atMost = null)
     {
         var last = Records;
         var since = DateTime.UtcNow;
-        while (DateTime.UtcNow - since < quiet)
+        var deadline = atMost is { } limit ? since + limit : DateTime.MaxValue;
+        while (DateTime.UtcNow - since < quiet && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200, cancellationToken);
             if (Records != last)
