@@ -64,7 +64,7 @@ public sealed class BenchModeTests
         }
         finally
         {
-            bench.PowerEverythingOff();
+            await bench.PowerEverythingOffAsync();
         }
 
         string[] commands;
@@ -79,10 +79,7 @@ public sealed class BenchModeTests
 
     private static async Task<ScenarioResult> RunAsync(IScenario scenario, ScenarioContext context)
     {
-        var result = await scenario.RunAsync(context);
-        TestContext.Current.SendDiagnosticMessage(result.SummaryLine);
-        TestContext.Current.TestOutputHelper?.WriteLine(result.Details);
-        Assert.True(result.Passed, result.Details);
+        var result = await ScenarioRun.AssertPassesAsync(scenario, context);
         Assert.Equal(-1, result.Report.Promised); // judged from Kafka alone: nothing is known of what a board promised
         return result;
     }
@@ -161,8 +158,8 @@ public sealed class BenchModeTests
 
             var config = new BenchConfig
             {
-                Devices = [.. Boards.Select(id => new BenchDevice { Id = id, Sdk = "Meadow", PowerCycle = $"bash {Quote(directory + "/board.sh")} cycle {id}" })],
-                Gateway = new BenchGateway { Host = "127.0.0.1", Port = mqttPort, PowerCycle = $"bash {Quote(directory + "/gateway.sh")} cycle" },
+                Devices = [.. Boards.Select(id => new BenchDevice { Id = id, Sdk = "Meadow", PowerCycle = BoardCommand(directory, "cycle", id) })],
+                Gateway = new BenchGateway { Host = "127.0.0.1", Port = mqttPort, PowerCycle = GatewayCommand(directory, "cycle") },
                 Kafka = new BenchKafka { BootstrapServers = bootstrapServers, Topic = Topic },
                 SettleSeconds = 10,
                 ObserveSeconds = 10,
@@ -170,19 +167,19 @@ public sealed class BenchModeTests
             return new ProcessBench(directory, config);
         }
 
-        public string GatewayCommand(string verb) => $"bash {Quote(_directory + "/gateway.sh")} {verb}";
+        public string GatewayCommand(string verb) => GatewayCommand(_directory, verb);
 
         public int Starts(string board) => Lines($"{board}-starts.log");
 
         public int GatewayStarts() => Lines("gateway-starts.log");
 
-        public void PowerEverythingOff()
+        public async Task PowerEverythingOffAsync()
         {
-            foreach (var command in Boards.Select(id => $"bash {Quote(_directory + "/board.sh")} off {id}").Append(GatewayCommand("off")))
+            foreach (var command in Boards.Select(id => BoardCommand(_directory, "off", id)).Append(GatewayCommand("off")))
             {
                 try
                 {
-                    ShellCommand.RunAsync(command, _ => { }, CancellationToken.None).GetAwaiter().GetResult();
+                    await ShellCommand.RunAsync(command, _ => { }, CancellationToken.None);
                 }
                 catch (InvalidOperationException e)
                 {
@@ -190,6 +187,10 @@ public sealed class BenchModeTests
                 }
             }
         }
+
+        private static string GatewayCommand(string directory, string verb) => $"bash {Quote(Path.Combine(directory, "gateway.sh"))} {verb}";
+
+        private static string BoardCommand(string directory, string verb, string id) => $"bash {Quote(Path.Combine(directory, "board.sh"))} {verb} {id}";
 
         private int Lines(string file)
         {

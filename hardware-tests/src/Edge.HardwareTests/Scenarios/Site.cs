@@ -213,8 +213,9 @@ internal sealed class Site : IAsyncDisposable
             // packs still on their way (they are after the last one it sees).
             await Task.Delay(TimeSpan.FromSeconds(Bench!.SettleSeconds), Token);
             await Verifier.WaitQuietAsync(TimeSpan.FromSeconds(2), Token, atMost: TimeSpan.FromSeconds(5));
-            report = DeliveryAnalysis.Analyze(Verifier.Observations, null, DeviceIds);
-            var heard = Verifier.Observations.Select(o => o.DeviceId).ToHashSet();
+            var observed = Verifier.Observations; // one snapshot for both checks
+            report = DeliveryAnalysis.Analyze(observed, null, DeviceIds);
+            var heard = observed.Select(o => o.DeviceId).ToHashSet();
             var silent = DeviceIds.Where(id => !heard.Contains(id)).Order().ToList();
             if (silent.Count > 0)
             {
