@@ -13,6 +13,41 @@ internal static class ProducerSettings
         ["acks"] = "all",
     };
 
+    /// <summary>librdkafka's default <c>message.max.bytes</c> (CONFIGURATION.md), in force when not set explicitly.</summary>
+    public const int DefaultMessageMaxBytes = 1_000_000;
+
+    /// <summary>Room a record needs beyond its MQTT payload: key, topic and client id headers, framing.</summary>
+    public const int RecordOverheadBytes = 132_000;
+
+    /// <summary>
+    /// The dead-letter producer's client-side size cap: every record the log can hold (16 MiB payload plus overhead)
+    /// passes it, so the broker and the dead-letter topic's <c>max.message.bytes</c> decide.
+    /// </summary>
+    public const int DeadLetterMessageMaxBytes = (16 * 1024 * 1024) + (2 * RecordOverheadBytes);
+
+    /// <summary>The producer's effective <c>message.max.bytes</c>: <c>Kafka:Producer:message.max.bytes</c> or librdkafka's default.</summary>
+    public static int EffectiveMessageMaxBytes(IReadOnlyDictionary<string, string> producer)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        return producer.TryGetValue("message.max.bytes", out var text)
+            && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var max)
+            ? max
+            : DefaultMessageMaxBytes;
+    }
+
+    /// <summary>
+    /// The dead-letter producer: the same cluster, security and delivery settings, a size cap that lets the broker
+    /// judge, and no batching across records (one refused record must not take others with it).
+    /// </summary>
+    public static ProducerConfig BuildDeadLetter(GatewaySettings settings, string bootstrapServers)
+    {
+        var config = Build(settings, bootstrapServers);
+        config.MessageMaxBytes = Math.Max(EffectiveMessageMaxBytes(settings.Kafka.Producer), DeadLetterMessageMaxBytes);
+        config.BatchNumMessages = 1;
+        config.ClientId += "-deadletter";
+        return config;
+    }
+
     public static ProducerConfig Build(GatewaySettings settings, string bootstrapServers)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Edge.Gateway.Egress;
@@ -131,11 +130,11 @@ internal sealed partial class GatewaySettings
                 $"cannot be changed: the delivery promise needs {name}={(ProducerSettings.Enforced.TryGetValue(name, out var v) ? v : "")}");
         }
 
-        if (Kafka.Producer.TryGetValue("message.max.bytes", out var maxText) &&
-            int.TryParse(maxText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var max))
-        {
-            Require(Mqtt.MaxPayloadBytes + 132_000 <= max, "Mqtt:MaxPayloadBytes", $"plus headers must fit in Kafka:Producer:message.max.bytes ({max}), or accepted messages could never be delivered");
-        }
+        // Against the producer's effective limit (librdkafka's default when not set), not only an explicit one.
+        var max = ProducerSettings.EffectiveMessageMaxBytes(Kafka.Producer);
+        Require(Mqtt.MaxPayloadBytes + ProducerSettings.RecordOverheadBytes <= max, "Mqtt:MaxPayloadBytes", $"({Mqtt.MaxPayloadBytes}) plus {ProducerSettings.RecordOverheadBytes} bytes of key and headers must fit in Kafka:Producer:message.max.bytes ({max}{(Kafka.Producer.ContainsKey("message.max.bytes") ? "" : ", librdkafka's default")}), or accepted messages could never be delivered; lower Mqtt:MaxPayloadBytes or raise Kafka:Producer:message.max.bytes");
+        Require(KafkaTopicPattern().IsMatch(Kafka.DeadLetterTopic ?? ""), "Kafka:DeadLetterTopic", $"must be a Kafka topic name: 1-249 of A-Z a-z 0-9 . _ - (was '{Kafka.DeadLetterTopic}')");
+        Require(Kafka.StallSeconds is >= 1 and <= 86_400, "Kafka:StallSeconds", $"must be between 1 and 86400 (was {Kafka.StallSeconds})");
     }
 
     private static void Require(bool condition, string key, string problem)

@@ -22,6 +22,19 @@ internal sealed class KafkaOptions
     /// </summary>
     public Dictionary<string, string> Producer { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// <c>Kafka:DeadLetterTopic</c>: where a record Kafka refuses for good (too large, unknown topic, not authorized)
+    /// goes, with the error and its original topic in headers, so the records behind it keep flowing. Default
+    /// <c>edge.deadletter</c>. If this topic refuses it too, egress stalls (loudly) rather than drop the record.
+    /// </summary>
+    public string DeadLetterTopic { get; set; } = "edge.deadletter";
+
+    /// <summary>
+    /// <c>Kafka:StallSeconds</c>: records waiting but none acknowledged by Kafka for this long while Kafka is
+    /// reachable makes <c>/readyz</c> and the status page report "egress stalled". Default 60 s.
+    /// </summary>
+    public int StallSeconds { get; set; } = 60;
+
     /// <summary><c>Kafka:ShutdownTimeoutSeconds</c>: on SIGTERM, how long to wait for in-flight deliveries. Default 10 s.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 
