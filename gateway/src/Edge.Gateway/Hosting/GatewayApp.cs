@@ -35,7 +35,8 @@ internal static partial class GatewayApp
 
         Any configuration key can be set on the command line, e.g. --Mqtt:Port=1884 --Storage:Path=/var/lib/edge,
         or in the environment, e.g. Kafka__BootstrapServers=broker:9092. See docs/operations.md for every key.
-        With Kafka:BootstrapServers empty, an in-process development Kafka (memory only) is started.
+        Kafka:BootstrapServers is required, except with --demo or Kafka:Development=true, which start an
+        in-process development Kafka that keeps data in memory only.
         """;
 
     /// <summary>Runs the gateway until SIGTERM/SIGINT or a fatal error; returns the process exit code.</summary>
@@ -56,7 +57,9 @@ internal static partial class GatewayApp
         GatewaySettings settings;
         try
         {
+            ConfigurationKeyCheck.Check(builder.Configuration);
             settings = GatewaySettings.Load(builder.Configuration);
+            RequireKafka(settings);
         }
         catch (ConfigurationException e)
         {
@@ -174,6 +177,7 @@ internal static partial class GatewayApp
                 {
                     ["Gateway:StatusIntervalSeconds"] = "2",
                     ["Mqtt:AllowAnonymous"] = "true",
+                    ["Kafka:Development"] = "true",
                 },
             });
         }
@@ -189,6 +193,18 @@ internal static partial class GatewayApp
             });
         }
         return builder;
+    }
+
+    // An empty bootstrap list used to start the in-memory Kafka silently: it acknowledges deliveries, so the log
+    // deleted data that never reached a real Kafka. The development Kafka must now be asked for by name.
+    private static void RequireKafka(GatewaySettings settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.Kafka.BootstrapServers) && !settings.Kafka.Development)
+        {
+            throw new ConfigurationException(
+                "Kafka:BootstrapServers",
+                "must be set (host:port[,host:port...]); for the in-memory development Kafka pass --demo or set Kafka:Development=true");
+        }
     }
 
     private static MockKafkaCluster? StartDevelopmentKafkaIfNeeded(GatewaySettings settings, ILogger logger, out KafkaEndpoint endpoint)

@@ -4,10 +4,17 @@ namespace Edge.Gateway.Hosting;
 internal sealed class KafkaOptions
 {
     /// <summary>
-    /// <c>Kafka:BootstrapServers</c>: comma-separated host:port list. Empty (the default) starts an in-process
-    /// development Kafka that keeps data in memory only.
+    /// <c>Kafka:BootstrapServers</c>: comma-separated host:port list. Required: empty stops the gateway at start
+    /// (exit 78), unless <see cref="Development"/> is true.
     /// </summary>
     public string BootstrapServers { get; set; } = "";
+
+    /// <summary>
+    /// <c>Kafka:Development</c>: with <see cref="BootstrapServers"/> empty, start an in-process development Kafka that
+    /// keeps data in memory only (it acknowledges deliveries, so the log deletes what it holds). Default false;
+    /// <c>--demo</c> sets it. Ignored when <see cref="BootstrapServers"/> is set.
+    /// </summary>
+    public bool Development { get; set; }
 
     /// <summary><c>Kafka:Topic</c>: topic for messages no route matches. Default <c>edge.telemetry</c>.</summary>
     public string Topic { get; set; } = "edge.telemetry";
