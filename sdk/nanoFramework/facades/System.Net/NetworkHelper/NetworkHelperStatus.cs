@@ -1,0 +1,17 @@
+// Facade (declaration only) of nanoFramework.System.Net 1.11.54, assembly System.Net,
+// declared from the upstream API at github.com/nanoframework/System.Net. Never deployed: bodies throw null.
+
+namespace nanoFramework.Networking;
+
+public enum NetworkHelperStatus
+{
+    None,
+    Started,
+    NetworkIsReady,
+    FailedNoNetworkInterface,
+    TokenExpiredWaitingIPAddress,
+    TokenExpiredWaitingDateTime,
+    ErrorConnetingToWiFiWhileScanning,
+    Reconnecting,
+    ExceptionOccurred,
+}

@@ -1,0 +1,12 @@
+// Facade (declaration only) of nanoFramework.System.Net 1.11.54, assembly System.Net,
+// declared from the upstream API at github.com/nanoframework/System.Net. Never deployed: bodies throw null.
+
+namespace System.Net.Security;
+
+public enum SslVerification
+{
+    NoVerification = 1,
+    VerifyPeer = 2,
+    CertificateRequired = 4,
+    VerifyClientOnce = 8,
+}

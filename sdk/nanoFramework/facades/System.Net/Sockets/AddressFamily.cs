@@ -1,0 +1,13 @@
+// Facade (declaration only) of nanoFramework.System.Net 1.11.54, assembly System.Net,
+// declared from the upstream API at github.com/nanoframework/System.Net. Never deployed: bodies throw null.
+
+namespace System.Net.Sockets;
+
+[Serializable]
+public enum AddressFamily
+{
+    Unknown = -1,
+    Unspecified = 0,
+    InterNetwork = 2,
+    InterNetworkV6 = 23,
+}

@@ -1,0 +1,12 @@
+// Facade (declaration only) of nanoFramework.System.Net 1.11.54, assembly System.Net,
+// declared from the upstream API at github.com/nanoframework/System.Net. Never deployed: bodies throw null.
+
+namespace System.Net.Sockets;
+
+[Serializable]
+public enum SelectMode
+{
+    SelectRead = 0,
+    SelectWrite = 1,
+    SelectError = 2,
+}

@@ -1,0 +1,13 @@
+// Facade (declaration only) of nanoFramework.System.Net 1.11.54, assembly System.Net,
+// declared from the upstream API at github.com/nanoframework/System.Net. Never deployed: bodies throw null.
+
+namespace System.Net.Sockets;
+
+[Serializable]
+public enum SocketType
+{
+    Stream = 1,
+    Dgram = 2,
+    Raw = 3,
+    Unknown = -1,
+}
