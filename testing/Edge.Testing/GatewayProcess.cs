@@ -13,11 +13,23 @@ public sealed class GatewayProcess : IDisposable
 {
     private readonly List<string> _arguments;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly bool _ownsDataDirectory;
     private Process? _process;
 
     public GatewayProcess(string bootstrapServers, params string[] extraArguments)
+        : this(Directory.CreateTempSubdirectory("edge-gw-"), bootstrapServers, extraArguments)
     {
-        DataDirectory = Directory.CreateTempSubdirectory("edge-gw-").FullName;
+        _ownsDataDirectory = true;
+    }
+
+    /// <summary>
+    /// A gateway on a given <c>Storage:Path</c> (for example a folder on a <c>CrashFs</c> mount). The directory need
+    /// not exist (the gateway creates it) and is not deleted on <see cref="Dispose"/>.
+    /// </summary>
+    public GatewayProcess(DirectoryInfo dataDirectory, string bootstrapServers, params string[] extraArguments)
+    {
+        ArgumentNullException.ThrowIfNull(dataDirectory);
+        DataDirectory = dataDirectory.FullName;
         Port = FreeTcpPort.Next();
         HttpPort = FreeTcpPort.Next();
         _arguments =
@@ -103,6 +115,11 @@ public sealed class GatewayProcess : IDisposable
     {
         Kill();
         _process?.Dispose();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
