@@ -3,30 +3,42 @@ using System.IO;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+#if !NANOFRAMEWORK_1_0
 using System.Security.Authentication;
+#endif
 using System.Security.Cryptography.X509Certificates;
 
 namespace Edge.Device.NanoFramework;
 
 /// <summary>
-/// TCP channel, optionally with TLS, written against the Socket / NetworkStream / SslStream API that
-/// nanoFramework.System.Net and .NET share. Left out of the nanoFramework compatibility build (that package
-/// is not obtainable here); the .nfproj compiles it with nanoFramework.System.Net.
-/// Thread-safety: one reader and one writer at a time (what <see cref="MqttClient"/> does).
+/// TCP channel, optionally with TLS 1.2, over the platform's Socket / NetworkStream / SslStream:
+/// nanoFramework.System.Net 1.11 on the board (the compat build compiles this file against its facade), the BCL on
+/// .NET and netstandard2.1. Where the two APIs differ the code is behind <c>#if NANOFRAMEWORK_1_0</c>: on the board
+/// SslStream is built on the socket itself and a TLS failure or read timeout is a <see cref="SocketException"/>
+/// (10060 for the timeout); on .NET it wraps a NetworkStream and the same events are IOException/AuthenticationException.
+/// Failure modes: every failure is an <see cref="MqttChannelException"/>; a connect or handshake that fails closes
+/// its socket at once (a device that allocates nothing rarely runs the finalizer that would free it); a read
+/// timeout with nothing received is 0 bytes, never a broken link.
+/// Thread-safety: one reader and one writer at a time (what <see cref="MqttClient"/> does); Close from any thread.
 /// </summary>
 public sealed class TcpChannel : IMqttChannel
 {
+    // Winsock codes, as nanoFramework's SocketException.ErrorCode reports them (WSAETIMEDOUT, WSAEWOULDBLOCK).
+    private const int TimedOutCode = 10060;
+    private const int WouldBlockCode = 10035;
+
     private readonly string _host;
     private readonly int _port;
     private readonly bool _useTls;
     private readonly X509Certificate? _caCertificate;
+    private readonly ITlsStreamWrapper? _tlsWrapper;
     private readonly object _gate = new object();
     private Socket? _socket;
     private Stream? _stream;
 
     /// <summary>A plain TCP channel to host:port (MQTT's registered port is 1883).</summary>
     public TcpChannel(string host, int port)
-        : this(host, port, false, null)
+        : this(host, port, false, null, null)
     {
     }
 
@@ -36,33 +48,51 @@ public sealed class TcpChannel : IMqttChannel
     /// null trusts the system's roots (on nanoFramework: the CA stored on the device). The host name is checked.
     /// </summary>
     public TcpChannel(string host, int port, bool useTls, X509Certificate? caCertificate)
+        : this(host, port, useTls, caCertificate, null)
+    {
+    }
+
+    /// <summary>As the public constructor, with a wrapper around the TLS stream (host tests only).</summary>
+    internal TcpChannel(string host, int port, bool useTls, X509Certificate? caCertificate, ITlsStreamWrapper? tlsWrapper)
     {
         _host = host;
         _port = port;
         _useTls = useTls;
         _caCertificate = caCertificate;
+        _tlsWrapper = tlsWrapper;
     }
 
     /// <inheritdoc />
     public void Open()
     {
         Close();
+        Socket? socket = null;
+        Stream? stream = null;
+        var opened = false;
         try
         {
             var address = ResolveIPv4(_host);
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             socket.Connect(new IPEndPoint(address, _port));
-            Stream stream = new NetworkStream(socket, true);
+#if NANOFRAMEWORK_1_0
+            // nanoFramework: SslStream(Socket) is the only constructor; the stream owns the socket.
+            stream = _useTls ? new SslStream(socket) : new NetworkStream(socket, true);
             if (_useTls)
             {
-#if NANOFRAMEWORK_1_0
-                var ssl = new SslStream(stream, false);
-                ssl.AuthenticateAsClient(_host, null, _caCertificate, SslProtocols.Tls12);
+                ((SslStream)stream).AuthenticateAsClient(_host, null, _caCertificate, SslProtocols.Tls12);
+            }
 #else
+            stream = new NetworkStream(socket, true);
+            if (_useTls)
+            {
                 var ssl = _caCertificate == null ? new SslStream(stream, false) : new SslStream(stream, false, ValidateWithCa);
-                ssl.AuthenticateAsClient(_host, null, SslProtocols.Tls12, false);
-#endif
                 stream = ssl;
+                ssl.AuthenticateAsClient(_host, null, SslProtocols.Tls12, false);
+            }
+#endif
+            if (_useTls && _tlsWrapper != null)
+            {
+                stream = _tlsWrapper.Wrap(stream);
             }
 
             lock (_gate)
@@ -70,18 +100,31 @@ public sealed class TcpChannel : IMqttChannel
                 _socket = socket;
                 _stream = stream;
             }
+
+            opened = true;
         }
         catch (SocketException e)
         {
-            throw new MqttChannelException("connect to " + _host + " failed", e);
+            // On nanoFramework a failed TLS handshake arrives here too (it has no AuthenticationException).
+            throw new MqttChannelException("connect to " + _host + " failed (socket error " + ErrorCode(e) + ")", e);
         }
         catch (IOException e)
         {
             throw new MqttChannelException("TLS handshake with " + _host + " failed", e);
         }
+#if !NANOFRAMEWORK_1_0
         catch (AuthenticationException e)
         {
             throw new MqttChannelException("TLS authentication of " + _host + " failed", e);
+        }
+#endif
+        finally
+        {
+            if (!opened)
+            {
+                stream?.Dispose();
+                socket?.Close();
+            }
         }
     }
 
@@ -99,7 +142,7 @@ public sealed class TcpChannel : IMqttChannel
         }
         catch (SocketException e)
         {
-            throw new MqttChannelException("write failed", e);
+            throw new MqttChannelException("write failed (socket error " + ErrorCode(e) + ")", e);
         }
         catch (ObjectDisposedException e)
         {
@@ -117,6 +160,7 @@ public sealed class TcpChannel : IMqttChannel
             throw new MqttChannelException("channel is closed");
         }
 
+        // No exception filters (`catch ... when`): the timeout checks are plain code inside the handlers.
         try
         {
             // Plain TCP: wait on the socket, so a timeout never disturbs the stream. TLS may hold decrypted
@@ -126,7 +170,8 @@ public sealed class TcpChannel : IMqttChannel
                 return 0;
             }
 
-            stream.ReadTimeout = timeoutMilliseconds;
+            // nanoFramework's NetworkStream refuses 0 (it is not "infinite" there).
+            stream.ReadTimeout = timeoutMilliseconds < 1 ? 1 : timeoutMilliseconds;
             var read = stream.Read(buffer, offset, count);
             if (read == 0)
             {
@@ -135,16 +180,25 @@ public sealed class TcpChannel : IMqttChannel
 
             return read;
         }
-        catch (IOException e) when (IsTimeout(e))
+        catch (SocketException e)
         {
-            return 0;
+            // nanoFramework's SslStream reports its read timeout as SocketException 10060, thrown directly:
+            // nothing arrived and the link is fine. Taking it for a failure reconnected on every idle poll.
+            if (IsTimeout(e))
+            {
+                return 0;
+            }
+
+            throw new MqttChannelException("read failed (socket error " + ErrorCode(e) + ")", e);
         }
         catch (IOException e)
         {
-            throw new MqttChannelException("read failed", e);
-        }
-        catch (SocketException e)
-        {
+            // .NET: the same timeout, wrapped in an IOException.
+            if (e.InnerException is SocketException s && IsTimeout(s))
+            {
+                return 0;
+            }
+
             throw new MqttChannelException("read failed", e);
         }
         catch (ObjectDisposedException e)
@@ -170,6 +224,21 @@ public sealed class TcpChannel : IMqttChannel
         socket?.Close();
     }
 
+    /// <summary>True when the socket error is a receive timeout (nothing arrived in time).</summary>
+    internal static bool IsTimeout(SocketException e)
+    {
+        var code = ErrorCode(e);
+        return code == TimedOutCode || code == WouldBlockCode;
+    }
+
+    /// <summary>The Winsock code of the error: nanoFramework's int ErrorCode; on .NET the portable SocketError value.</summary>
+    private static int ErrorCode(SocketException e)
+#if NANOFRAMEWORK_1_0
+        => e.ErrorCode;
+#else
+        => (int)e.SocketErrorCode;
+#endif
+
 #if !NANOFRAMEWORK_1_0
     /// <summary>.NET only: accepts a server chain that ends in the given CA (with the host name matching).</summary>
     private bool ValidateWithCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
@@ -185,13 +254,34 @@ public sealed class TcpChannel : IMqttChannel
         }
 
         using var custom = new X509Chain();
-        using var ca = X509CertificateLoader.LoadCertificate(_caCertificate!.GetRawCertData());
-        using var server = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        using var ca = LoadCertificate(_caCertificate!.GetRawCertData());
+        using var server = LoadCertificate(certificate.GetRawCertData());
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+#if NET5_0_OR_GREATER
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.Add(ca);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return custom.Build(server);
+#else
+        // netstandard2.1 (Meadow F7) has no custom trust store: build with the CA as an extra store, allow it to be
+        // unknown to the system, then require that the chain ends in exactly that CA.
+        custom.ChainPolicy.ExtraStore.Add(ca);
+        custom.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
+        if (!custom.Build(server))
+        {
+            return false;
+        }
+
+        var root = custom.ChainElements[custom.ChainElements.Count - 1].Certificate;
+        return root.RawData.AsSpan().SequenceEqual(ca.RawData);
+#endif
     }
+
+    private static X509Certificate2 LoadCertificate(byte[] der)
+#if NET9_0_OR_GREATER
+        => X509CertificateLoader.LoadCertificate(der);
+#else
+        => new X509Certificate2(der);
+#endif
 #endif
 
     private static IPAddress ResolveIPv4(string host)
@@ -218,8 +308,4 @@ public sealed class TcpChannel : IMqttChannel
 
         throw new MqttChannelException("no IPv4 address for " + host);
     }
-
-    private static bool IsTimeout(IOException e)
-        => e.InnerException is SocketException s
-            && (s.SocketErrorCode == SocketError.TimedOut || s.SocketErrorCode == SocketError.WouldBlock);
 }
