@@ -126,8 +126,7 @@ public sealed partial class MqttClient
                 _pingOutstanding = false;
                 _connected = true;
                 _connectCount++;
-                _queue.RewindForResend();
-                _flashInFlight = false;
+                _outbound.OnConnected();
                 for (var i = 0; i < _subscriptionCount && _connected; i++)
                 {
                     SendSubscribeLocked(i);
@@ -210,13 +209,6 @@ public sealed partial class MqttClient
         }
     }
 
-    private int NextPacketIdLocked()
-    {
-        var id = _nextPacketId;
-        _nextPacketId = id == 65_535 ? 1 : id + 1;
-        return id;
-    }
-
     /// <summary>Writes under the lock; a failed write closes the link (the receive thread reconnects).</summary>
     private bool WriteLocked(byte[] buffer, int offset, int count)
     {
@@ -240,7 +232,7 @@ public sealed partial class MqttClient
 
     private void SendSubscribeLocked(int index)
     {
-        var n = MqttPacketWriter.WriteSubscribe(_sendBuffer, 0, NextPacketIdLocked(), _subscriptions[index], _subscriptionQos[index]);
+        var n = MqttPacketWriter.WriteSubscribe(_sendBuffer, 0, _outbound.NextPacketId(), _subscriptions[index], _subscriptionQos[index]);
         WriteLocked(_sendBuffer, 0, n);
     }
 }

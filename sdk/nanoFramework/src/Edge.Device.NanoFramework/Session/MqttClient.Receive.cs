@@ -58,18 +58,7 @@ public sealed partial class MqttClient
     {
         lock (_sync)
         {
-            if (_flashInFlight && packetId == _flashPacketId)
-            {
-                _persistent!.RemoveFirst();
-                _flashInFlight = false;
-                _flashSentBefore = false;
-                _acknowledgedMessages++;
-            }
-            else if (_queue.Acknowledge(packetId))
-            {
-                _acknowledgedMessages++;
-            }
-
+            _outbound.Acknowledge(packetId);
             PumpLocked();
         }
     }

@@ -22,34 +22,65 @@ public sealed partial class MqttClient
         {
             lock (_sync)
             {
-                return _queue.Count + (_persistent == null ? 0 : _persistent.Count);
+                return _outbound.Count;
             }
         }
     }
 
     /// <summary>Messages discarded: by the queue policy, too large for the queue, full flash, or QoS 0 while offline.</summary>
-    public long DroppedMessages => ReadCounter(ref _droppedMessages);
+    public long DroppedMessages
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _droppedQos0 + _outbound.Dropped;
+            }
+        }
+    }
 
-    /// <summary>Messages moved from the full RAM queue to the <see cref="IPersistentQueue"/>.</summary>
-    public long SpilledMessages => ReadCounter(ref _spilledMessages);
+    /// <summary>
+    /// Messages moved from the full RAM queue to the <see cref="IPersistentQueue"/>, including sent ones whose
+    /// PUBACK had not come (they are sent again from flash, with DUP set).
+    /// </summary>
+    public long SpilledMessages
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _outbound.Spilled;
+            }
+        }
+    }
 
     /// <summary>QoS 1 messages acknowledged by the server (PUBACK).</summary>
-    public long AcknowledgedMessages => ReadCounter(ref _acknowledgedMessages);
+    public long AcknowledgedMessages
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _outbound.Acknowledged;
+            }
+        }
+    }
 
     /// <summary>QoS 1 messages re-sent with the DUP flag after a reconnect [MQTT-3.3.1-1].</summary>
-    public long ResentMessages => ReadCounter(ref _resentMessages);
+    public long ResentMessages
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _outbound.Resent;
+            }
+        }
+    }
 
     /// <summary>Successful connections so far (1 after the first CONNACK; more after reconnects).</summary>
     public int ConnectCount => _connectCount;
 
     /// <summary>Return code of the last CONNACK (0 accepted, 1 to 5 refused [MQTT-3.2.2.3]), or -1 before any.</summary>
     public int LastConnectReturnCode => _lastConnectReturnCode;
-
-    private long ReadCounter(ref long counter)
-    {
-        lock (_sync)
-        {
-            return counter;
-        }
-    }
 }

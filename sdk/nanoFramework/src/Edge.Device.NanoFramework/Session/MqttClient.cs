@@ -23,12 +23,10 @@ public sealed partial class MqttClient : IDisposable
     private readonly IMqttChannel _channel;
     private readonly IDeviceClock _clock;
     private readonly ReconnectBackoff _backoff;
-    private readonly MessageQueue _queue;
-    private readonly IPersistentQueue? _persistent;
+    private readonly OutboundQueue _outbound;
     private readonly byte[] _sendBuffer;
     private readonly byte[] _receiveBuffer;
     private readonly byte[] _controlBuffer = new byte[4];
-    private readonly byte[]? _flashBuffer;
     private readonly string[] _subscriptions = new string[MaxSubscriptions];
     private readonly MqttQos[] _subscriptionQos = new MqttQos[MaxSubscriptions];
     private readonly string _clientId;
@@ -41,18 +39,12 @@ public sealed partial class MqttClient : IDisposable
     private readonly byte[]? _willMessage;
     private readonly MqttQos _willQos;
     private readonly bool _willRetain;
-    private readonly QueueFullPolicy _policy;
-    private readonly int _maxInFlight;
     private readonly int _pollMilliseconds;
     private Thread? _thread;
     private bool _connected;
     private bool _stopping;
     private int _subscriptionCount;
-    private int _nextPacketId = 1;
-    private long _droppedMessages;
-    private long _spilledMessages;
-    private long _acknowledgedMessages;
-    private long _resentMessages;
+    private long _droppedQos0;
     private int _connectCount;
     private int _lastConnectReturnCode = -1;
 
@@ -94,20 +86,13 @@ public sealed partial class MqttClient : IDisposable
         _willMessage = options.WillMessage;
         _willQos = options.WillQos;
         _willRetain = options.WillRetain;
-        _policy = options.QueueFullPolicy;
-        _maxInFlight = options.MaxInFlight;
         _pollMilliseconds = options.PollMilliseconds;
-        _persistent = options.PersistentQueue;
         _clock = options.Clock ?? new SystemDeviceClock();
         _backoff = new ReconnectBackoff(options.ReconnectBaseDelayMilliseconds, options.ReconnectMaxDelayMilliseconds, options.Random ?? new Random());
-        _queue = new MessageQueue(options.QueueBytes);
+        _outbound = new OutboundQueue(options.QueueBytes, options.MaxPacketBytes, options.MaxInFlight, options.QueueFullPolicy, options.PersistentQueue);
         var connectSize = MqttPacketWriter.ConnectSize(_clientId, _willTopic, _willMessage, _userName, _password);
         _sendBuffer = new byte[connectSize > options.MaxPacketBytes ? connectSize : options.MaxPacketBytes];
         _receiveBuffer = new byte[options.MaxPacketBytes];
-        if (_persistent != null)
-        {
-            _flashBuffer = new byte[options.MaxPacketBytes];
-        }
     }
 
     /// <summary>Raised on the receive thread for every application message from a subscription.</summary>
@@ -208,7 +193,7 @@ public sealed partial class MqttClient : IDisposable
             {
                 if (!_connected || size > _sendBuffer.Length)
                 {
-                    _droppedMessages++;
+                    _droppedQos0++;
                     return false;
                 }
 
@@ -216,23 +201,13 @@ public sealed partial class MqttClient : IDisposable
                 return WriteLocked(_sendBuffer, 0, n);
             }
 
-            if (!_queue.CanEverFit(size))
+            var at = _outbound.Reserve(size);
+            if (at < 0)
             {
-                _droppedMessages++;
                 return false;
             }
 
-            int at;
-            while ((at = _queue.TryReserve(size)) < 0)
-            {
-                if (!MakeRoomLocked())
-                {
-                    _droppedMessages++;
-                    return false;
-                }
-            }
-
-            MqttPacketWriter.WritePublish(_queue.Buffer, at, topic, topicBytes, payload, offset, count, qos, retain, false, 0);
+            MqttPacketWriter.WritePublish(_outbound.Buffer, at, topic, topicBytes, payload, offset, count, qos, retain, false, 0);
             PumpLocked();
             return true;
         }

@@ -19,6 +19,10 @@ internal sealed class LoopbackBroker : IMqttChannel
 
     public bool Record { get; set; } = true;
     public bool AckPublishes { get; set; } = true;
+
+    /// <summary>With <see cref="AckPublishes"/> false: remember the withheld PUBACKs so <see cref="ReleaseHeldAcks"/> can send them late.</summary>
+    public bool HoldAcks { get; set; }
+    public readonly List<int> HeldAcks = [];
     public bool AnswerPings { get; set; } = true;
     public bool RefuseConnections { get; set; }
     public int ConnAckCode { get; set; }
@@ -129,6 +133,10 @@ internal sealed class LoopbackBroker : IMqttChannel
                     {
                         Send(0x40, 0x02, (byte)(view.PacketId >> 8), (byte)view.PacketId);
                     }
+                    else if (view.Qos == MqttQos.AtLeastOnce && HoldAcks)
+                    {
+                        HeldAcks.Add(view.PacketId);
+                    }
 
                     break;
                 case MqttPacketType.Subscribe:
@@ -193,6 +201,20 @@ internal sealed class LoopbackBroker : IMqttChannel
             }
 
             return n;
+        }
+    }
+
+    /// <summary>Sends the withheld PUBACKs now, in the order the publishes arrived [MQTT-4.6.0-2], on the same connection.</summary>
+    public void ReleaseHeldAcks()
+    {
+        lock (_gate)
+        {
+            foreach (var id in HeldAcks)
+            {
+                Send(0x40, 0x02, (byte)(id >> 8), (byte)id);
+            }
+
+            HeldAcks.Clear();
         }
     }
 

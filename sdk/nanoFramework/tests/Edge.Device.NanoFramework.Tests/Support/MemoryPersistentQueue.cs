@@ -26,6 +26,11 @@ internal sealed class MemoryPersistentQueue(int maxRecords) : IPersistentQueue
         }
 
         var record = _records.Peek();
+        if (record.Length > destination.Length - offset)
+        {
+            return record.Length; // the IPersistentQueue contract: nothing copied
+        }
+
         record.CopyTo(destination, offset);
         return record.Length;
     }
