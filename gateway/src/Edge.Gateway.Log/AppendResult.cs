@@ -8,4 +8,6 @@ public readonly record struct AppendResult(AppendStatus Status, long Offset)
     internal static AppendResult Full => new(AppendStatus.Full, -1);
 
     internal static AppendResult TooLarge => new(AppendStatus.TooLarge, -1);
+
+    internal static AppendResult DiskFull => new(AppendStatus.DiskFull, -1);
 }

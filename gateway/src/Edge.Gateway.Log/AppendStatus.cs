@@ -11,4 +11,11 @@ public enum AppendStatus
 
     /// <summary>The payload is larger than <see cref="DurableLogOptions.MaxRecordBytes"/>; nothing was written.</summary>
     TooLarge,
+
+    /// <summary>
+    /// The file system is full (ENOSPC/EDQUOT): nothing of the record is on disk, the log stays open. Appends are
+    /// refused at once until the log sees space again (it retries a write about once a second, and after a checkpoint
+    /// deleted segments); map it to backpressure like <see cref="Full"/>.
+    /// </summary>
+    DiskFull,
 }

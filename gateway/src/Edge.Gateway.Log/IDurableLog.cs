@@ -6,13 +6,23 @@ namespace Edge.Gateway.Log;
 /// after recovery. Disposing flushes pending appends (they complete) and closes the files.
 /// </summary>
 /// <remarks>
-/// Failure modes: a fatal I/O error while writing or fsyncing (for example disk full) fails every append
-/// waiting for that commit with the <see cref="IOException"/>, and every later append throws an
-/// <see cref="IOException"/> wrapping it: the log never claims durability it does not have. Reopen the log
-/// (restart the process) to recover.
+/// Failure modes: a full file system (ENOSPC, EDQUOT) is not fatal: the commit is rolled back, its appends return
+/// <see cref="AppendStatus.DiskFull"/>, later appends too until a write succeeds again (tried about once a second and
+/// after a checkpoint deleted segments). Any other I/O error while writing or fsyncing (EIO from a dying card) fails
+/// every append waiting for that commit with the <see cref="IOException"/>, and every later append throws an
+/// <see cref="IOException"/> wrapping it: after a failed fsync the page cache's state is unknown and a retried fsync
+/// can report success for data that is gone, so the log never claims durability it does not have. Reopen the log
+/// (restart the process) to recover: recovery re-reads and checks every frame of the tail.
+/// Only one open log per directory: <see cref="DurableLog.Open"/> takes an exclusive lock on the directory.
 /// </remarks>
 public interface IDurableLog : IAsyncDisposable
 {
+    /// <summary>
+    /// This log's incarnation id: 32 lowercase hex digits, random, created (durably) with the log and never changed.
+    /// A wiped or replaced directory gets a new one, so (LogId, offset) never names two different records.
+    /// </summary>
+    string LogId { get; }
+
     /// <summary>Offset up to which (exclusive) records are acknowledged. Recovered on open.</summary>
     long CheckpointOffset { get; }
 

@@ -37,4 +37,31 @@ public sealed record LogStats(
     long DroppedSegments,
     long DroppedRecords,
     long RejectedFull,
-    long SegmentsDeleted);
+    long SegmentsDeleted)
+{
+    /// <summary>
+    /// Upper bound on the records cut during recovery. Equal to <see cref="TornTailRecordsCut"/> when the count is
+    /// exact (the log was closed cleanly, so its high-water mark says where it ended); after a crash the torn bytes
+    /// carry no trustworthy frame count, and <see cref="TornTailRecordsCut"/> is then 1 (at least one record).
+    /// </summary>
+    public long TornTailRecordsCutAtMost { get; init; }
+
+    /// <summary>Offsets recovery skipped so that a record lost from the tail can never hand its offset to a new one.</summary>
+    public long OffsetsSkipped { get; init; }
+
+    /// <summary>True while the file system is full (ENOSPC): appends return <see cref="AppendStatus.DiskFull"/>.</summary>
+    public bool DiskFull { get; init; }
+
+    /// <summary>Times a write or fsync met a full file system (each rolled back, nothing acknowledged).</summary>
+    public long DiskFullEvents { get; init; }
+
+    /// <summary>Appends that returned <see cref="AppendStatus.DiskFull"/>.</summary>
+    public long RejectedDiskFull { get; init; }
+
+    /// <summary>
+    /// The I/O error (for example EIO from fdatasync) that failed the log for good, or null. After one the log accepts
+    /// no appends until it is reopened: a failed fsync leaves the page cache's state unknown, and only re-reading the
+    /// disk (recovery) tells what is there.
+    /// </summary>
+    public string? WriteFailure { get; init; }
+}

@@ -3,9 +3,8 @@ using System.Buffers.Binary;
 namespace Edge.Gateway.Log.Internal;
 
 /// <summary>
-/// The acknowledged-up-to offset, in a 16-byte file: magic "ECKP", the offset (int64 LE) and a CRC32C of both.
-/// Replaced atomically: write "checkpoint.tmp", fsync it, rename over "checkpoint", fsync the directory, so a
-/// crash leaves either the old or the new value, never a torn one.
+/// The acknowledged-up-to offset, in a 16-byte <see cref="SmallFile"/>: magic "ECKP", the offset (int64 LE) and a
+/// CRC32C of both, replaced atomically.
 /// </summary>
 internal static class CheckpointFile
 {
@@ -17,41 +16,15 @@ internal static class CheckpointFile
     /// <summary>Reads the checkpoint: 0 if absent, null if present but corrupt.</summary>
     public static long? Read(string directory)
     {
-        string path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        byte[] data = File.ReadAllBytes(path);
-        if (data.Length != Size || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
-            || BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12)) != Crc(data))
-        {
-            return null;
-        }
-
-        return BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(4));
+        byte[]? body = SmallFile.Read(directory, FileName, Magic, 8, out bool corrupt);
+        return corrupt ? null : body is null ? 0 : BinaryPrimitives.ReadInt64LittleEndian(body);
     }
 
     /// <summary>Writes the checkpoint durably; returns the number of fsyncs done.</summary>
     public static int Write(string directory, long offset)
     {
-        Span<byte> data = stackalloc byte[Size];
-        BinaryPrimitives.WriteUInt32LittleEndian(data, Magic);
-        BinaryPrimitives.WriteInt64LittleEndian(data[4..], offset);
-        BinaryPrimitives.WriteUInt32LittleEndian(data[12..], Crc(data));
-
-        string temp = Path.Combine(directory, TempFileName);
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            RandomAccess.Write(handle, data, 0);
-            NativeFileSync.FlushData(handle);
-        }
-
-        File.Move(temp, Path.Combine(directory, FileName), overwrite: true);
-        NativeFileSync.FlushDirectory(directory);
-        return 2;
+        Span<byte> body = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(body, offset);
+        return SmallFile.Write(directory, FileName, Magic, body);
     }
-
-    private static uint Crc(ReadOnlySpan<byte> data) => ~RecordFormat.Crc32C.Append(0xFFFFFFFFu, data[..12]);
 }

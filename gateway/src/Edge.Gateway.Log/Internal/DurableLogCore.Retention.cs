@@ -29,7 +29,21 @@ internal sealed partial class DurableLogCore
                 return;
             }
 
-            int fsyncs = CheckpointFile.Write(_directory, committedOffset);
+            int fsyncs;
+            try
+            {
+                fsyncs = CheckpointFile.Write(_directory, committedOffset);
+            }
+            catch (IOException ex) when (IsDiskFull(ex))
+            {
+                // A full disk must not stop the checkpoint that frees it: delete the acknowledged segments first
+                // (Kafka has them; after a crash the old checkpoint only makes readers skip to the first retained
+                // record), then write the checkpoint into the space they leave.
+                DeleteAcknowledgedSegments(committedOffset);
+                File.Delete(Path.Combine(_directory, SmallFile.TempName(CheckpointFile.FileName)));
+                fsyncs = CheckpointFile.Write(_directory, committedOffset);
+            }
+
             Interlocked.Add(ref _fsyncs, fsyncs);
             Interlocked.Add(ref _bytesWritten, CheckpointFile.Size);
             Volatile.Write(ref _checkpoint, committedOffset);
@@ -48,6 +62,11 @@ internal sealed partial class DurableLogCore
         lock (_sync)
         {
             long from = Math.Max(fromOffset, _highestCorruptCounted);
+            if (from >= _skippedFrom && from < _skippedTo)
+            {
+                from = _skippedTo; // Offsets recovery skipped on purpose held no record.
+            }
+
             counted = toOffset - from;
             if (counted <= 0)
             {

@@ -30,9 +30,12 @@ internal sealed partial class DurableLogCore : IDurableLog
     private bool _writerWaiting;
     private long _cachedOldestOffset = -1;
     private long? _cachedOldestTimestamp;
+    private readonly DirectoryLock _directoryLock;
 
-    private DurableLogCore(DurableLogOptions options, ILogger logger, TimeProvider time, List<Segment> segments, long nextOffset, long checkpoint)
+    private DurableLogCore(DurableLogOptions options, ILogger logger, TimeProvider time, List<Segment> segments, long nextOffset, long checkpoint, DirectoryLock directoryLock, string logId)
     {
+        _directoryLock = directoryLock;
+        LogId = logId;
         _options = options;
         _directory = Path.GetFullPath(options.Directory);
         _logger = logger;
@@ -50,6 +53,8 @@ internal sealed partial class DurableLogCore : IDurableLog
     }
 
     public long CheckpointOffset => Volatile.Read(ref _checkpoint);
+
+    public string LogId { get; }
 
     public long NextOffset
     {
@@ -109,7 +114,15 @@ internal sealed partial class DurableLogCore : IDurableLog
             next, checkpoint, durable, first, retained, segments, Math.Max(0, next - oldest), OldestTimestamp(oldest, durable),
             Interlocked.Read(ref _bytesWritten), Interlocked.Read(ref _fsyncs), Interlocked.Read(ref _groupCommits),
             _tornTailRecordsCut, _tornTailBytesCut, Interlocked.Read(ref _corruptRecordsSkipped), Interlocked.Read(ref _droppedSegments),
-            Interlocked.Read(ref _droppedRecords), Interlocked.Read(ref _rejectedFull), Interlocked.Read(ref _segmentsDeleted));
+            Interlocked.Read(ref _droppedRecords), Interlocked.Read(ref _rejectedFull), Interlocked.Read(ref _segmentsDeleted))
+        {
+            TornTailRecordsCutAtMost = _tornTailRecordsCutAtMost,
+            OffsetsSkipped = _skippedTo - _skippedFrom,
+            DiskFull = Volatile.Read(ref _diskFull),
+            DiskFullEvents = Interlocked.Read(ref _diskFullEvents),
+            RejectedDiskFull = Interlocked.Read(ref _rejectedDiskFull),
+            WriteFailure = Volatile.Read(ref _fatal)?.Message,
+        };
     }
 
     public async ValueTask DisposeAsync()
@@ -126,6 +139,20 @@ internal sealed partial class DurableLogCore : IDurableLog
         }
 
         await _writerExited.Task;
+        if (Volatile.Read(ref _fatal) is null)
+        {
+            try
+            {
+                // A clean close: the exact next offset lets the next open count lost records exactly.
+                HighWaterFile.Write(_directory, NextOffset, exact: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogMessages.HighWaterNotWritten(_logger, ex);
+            }
+        }
+
+        _directoryLock.Dispose();
         TaskCompletionSource signal;
         lock (_sync)
         {
@@ -147,13 +174,20 @@ internal sealed partial class DurableLogCore : IDurableLog
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<AppendResult> WaitDurableAsync(AppendResult result, Task durable, CancellationToken cancellationToken)
     {
-        if (cancellationToken.CanBeCanceled)
+        try
         {
-            await durable.WaitAsync(cancellationToken);
+            if (cancellationToken.CanBeCanceled)
+            {
+                await durable.WaitAsync(cancellationToken);
+            }
+            else
+            {
+                await durable;
+            }
         }
-        else
+        catch (LogDiskFullException)
         {
-            await durable;
+            return AppendResult.DiskFull; // Rolled back: nothing of this record is on disk.
         }
 
         return result;
@@ -175,6 +209,12 @@ internal sealed partial class DurableLogCore : IDurableLog
             if (_fatal is not null)
             {
                 throw new IOException("The durable log failed to write or fsync; it accepts no appends until reopened.", _fatal);
+            }
+
+            if (_diskFull && !ProbeDiskSpace())
+            {
+                Interlocked.Increment(ref _rejectedDiskFull);
+                return AppendResult.DiskFull;
             }
 
             if (_retainedBytes + frameSize > _options.MaxBytes && !TryMakeRoom(frameSize))

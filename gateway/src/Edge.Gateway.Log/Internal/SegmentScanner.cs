@@ -30,6 +30,9 @@ internal sealed class SegmentScanner : IDisposable
 
     public int FrameSize => RecordFormat.FrameSize(FramePayloadLength);
 
+    /// <summary>Bytes checksummed so far: the scan's work, counted so that a test can check it is linear.</summary>
+    public long ChecksummedBytes { get; private set; }
+
     /// <summary>Validates the frame at <paramref name="position"/>: complete before <paramref name="limit"/>, CRC correct.</summary>
     public bool TryReadFrame(long position, long limit)
     {
@@ -78,24 +81,6 @@ internal sealed class SegmentScanner : IDisposable
     public byte[] CopyPayload(long position) =>
         Window(position + RecordFormat.HeaderSize, FramePayloadLength).ToArray();
 
-    /// <summary>Counts frame headers that can still be walked from <paramref name="position"/> (for cut statistics; at least 1 if any bytes).</summary>
-    public long CountFramesFrom(long position, long limit)
-    {
-        long frames = 0;
-        while (position < limit)
-        {
-            frames++;
-            if (limit - position < RecordFormat.HeaderSize || !TryBuffer(position, RecordFormat.HeaderSize, limit))
-            {
-                break;
-            }
-
-            position += RecordFormat.HeaderSize + (long)RecordFormat.ReadLength(Window(position, RecordFormat.HeaderSize));
-        }
-
-        return frames;
-    }
-
     public void Dispose() => _handle.Dispose();
 
     private bool Validate(long position, int payloadLength, long limit)
@@ -107,6 +92,7 @@ internal sealed class SegmentScanner : IDisposable
         }
 
         ReadOnlySpan<byte> frame = Window(position, frameSize);
+        ChecksummedBytes += frameSize;
         if (RecordFormat.Checksum(frame) != RecordFormat.ReadCrc(frame))
         {
             return false;
