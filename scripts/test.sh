@@ -20,6 +20,11 @@ arm64=()
 [ -e /lib/aarch64-linux-gnu/libgcc_s.so.1 ] || arm64+=(libgcc-s1:arm64)
 [ -e /usr/lib/aarch64-linux-gnu/libssl.so.3 ] || arm64+=(libssl3:arm64)
 packages+=("${arm64[@]}")
+# Power-loss tests (testing/crashfs): a FUSE file system the tests compile with gcc against libfuse3 on first use.
+command -v fusermount3 >/dev/null 2>&1 || packages+=(fuse3)
+[ -e /usr/include/fuse3/fuse.h ] || packages+=(libfuse3-dev)
+command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+command -v gcc >/dev/null 2>&1 || packages+=(gcc)
 command -v shellcheck >/dev/null 2>&1 || packages+=(shellcheck)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 if [ ${#packages[@]} -gt 0 ]; then
