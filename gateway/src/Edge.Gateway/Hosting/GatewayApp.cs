@@ -93,6 +93,12 @@ internal static partial class GatewayApp
         {
             log = DurableLog.Open(settings.ToLogOptions(), loggerFactory.CreateLogger("Edge.Gateway.Log"));
         }
+        catch (LogDirectoryLockedException e)
+        {
+            var holder = e.HolderProcessId is { } pid ? $"process {pid}" : "another process";
+            await errors.WriteLineAsync($"edge-gateway: Storage:Path '{Path.GetFullPath(settings.Storage.Path)}' is in use by another gateway ({holder}, lock {e.LockPath}): one gateway per data directory; stop it or choose another Storage:Path");
+            return ExitCodes.DataDirectoryInUse;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             await errors.WriteLineAsync($"edge-gateway: cannot open the log at Storage:Path '{Path.GetFullPath(settings.Storage.Path)}': {e.Message}");
@@ -101,6 +107,22 @@ internal static partial class GatewayApp
 
         await using (log)
         {
+            try
+            {
+                // Under the log's directory lock, so two starts cannot both record an id.
+                settings.Gateway.Id = GatewayIdentity.Reconcile(Path.GetFullPath(settings.Storage.Path), settings.Gateway.Id, builder.Configuration["Gateway:Id"] is not null);
+            }
+            catch (ConfigurationException e)
+            {
+                await errors.WriteLineAsync($"edge-gateway: invalid configuration: {e.Message}");
+                return ExitCodes.Config;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await errors.WriteLineAsync($"edge-gateway: cannot record Gateway:Id in Storage:Path '{Path.GetFullPath(settings.Storage.Path)}': {e.Message}");
+                return ExitCodes.IoError;
+            }
+
             using var devKafka = StartDevelopmentKafkaIfNeeded(settings, logger, out var endpoint);
 
             builder.Services.AddSingleton(settings);
@@ -115,6 +137,7 @@ internal static partial class GatewayApp
             builder.Services.AddSingleton<MqttIngestService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
             builder.Services.AddHostedService<StatusReporter>();
+            builder.Services.AddSingleton<IPipelineHealth, PipelineWatch>();
             builder.Services.AddHostedService<SystemdWatchdogService>();
             if (demo)
             {
