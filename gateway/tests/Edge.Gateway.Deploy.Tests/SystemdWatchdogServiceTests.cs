@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
+using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Gateway.Deploy.Tests;
@@ -8,6 +10,8 @@ namespace Edge.Gateway.Deploy.Tests;
 /// <summary>The gateway's systemd watchdog feeder, against a real Unix datagram socket standing in for systemd.</summary>
 public sealed class SystemdWatchdogServiceTests
 {
+    private static readonly IPipelineHealth Healthy = new FakePipelineHealth();
+
     [Theory]
     [InlineData(null, "30000000", null, 0)]
     [InlineData("/run/systemd/notify", null, null, 0)]
@@ -22,7 +26,7 @@ public sealed class SystemdWatchdogServiceTests
     [Fact]
     public async Task WithoutSystemd_DoesNothingAndEndsAtOnce()
     {
-        using var service = new SystemdWatchdogService(NullLogger<SystemdWatchdogService>.Instance, TimeProvider.System, null, null, null);
+        using var service = new SystemdWatchdogService(NullLogger<SystemdWatchdogService>.Instance, TimeProvider.System, Healthy, null, null, null);
 
         await service.StartAsync(TestContext.Current.CancellationToken);
 
@@ -56,7 +60,7 @@ public sealed class SystemdWatchdogServiceTests
     public async Task WhenSystemdIsNotListening_KeepsRunningUntilStopped()
     {
         var path = Path.Combine(Path.GetTempPath(), $"edge-notify-missing-{Guid.NewGuid():N}.sock");
-        using var service = new SystemdWatchdogService(NullLogger<SystemdWatchdogService>.Instance, TimeProvider.System, path, "100000", null);
+        using var service = new SystemdWatchdogService(NullLogger<SystemdWatchdogService>.Instance, TimeProvider.System, Healthy, path, "100000", null);
 
         await service.StartAsync(TestContext.Current.CancellationToken);
         await Task.Delay(200, TestContext.Current.CancellationToken); // a few failed pings: they must not end the service
@@ -66,13 +70,63 @@ public sealed class SystemdWatchdogServiceTests
         Assert.True(service.ExecuteTask.IsCompletedSuccessfully);
     }
 
+    [Fact]
+    public async Task PipelineStalled_WithholdsPings_AndResumesOnceItMoves()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"edge-notify-{Guid.NewGuid():N}.sock");
+        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        systemd.Bind(new UnixDomainSocketEndPoint(path));
+        var time = new FakeTimeProvider();
+        var health = new FakePipelineHealth();
+        using var service = new SystemdWatchdogService(NullLogger<SystemdWatchdogService>.Instance, time, health, path, "30000000", null);
+        try
+        {
+            await service.StartAsync(TestContext.Current.CancellationToken);
+            await health.NextCheckAsync();
+            Assert.Equal("WATCHDOG=1", await ReceiveAsync(systemd));
+
+            // The log writer is stuck in fsync: three ping intervals pass, three checks, no ping.
+            health.Stall = "log writer: 3 appends waiting for fsync, none completed for 16 s";
+            for (var i = 0; i < 3; i++)
+            {
+                time.Advance(TimeSpan.FromSeconds(15));
+                await health.NextCheckAsync();
+            }
+
+            time.Advance(TimeSpan.FromSeconds(15));
+            await health.NextCheckAsync(); // the loop went round again: a ping from the third check would be queued by now
+            Assert.Equal(0, systemd.Available);
+
+            // fsync returns: the next interval pings again.
+            health.Stall = null;
+            time.Advance(TimeSpan.FromSeconds(15));
+            await health.NextCheckAsync();
+            Assert.Equal("WATCHDOG=1", await ReceiveAsync(systemd));
+            Assert.Equal(TimeSpan.FromSeconds(15), health.LastTolerance); // stalls are judged against the ping interval
+        }
+        finally
+        {
+            await service.StopAsync(TestContext.Current.CancellationToken);
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<string> ReceiveAsync(Socket systemd)
+    {
+        var buffer = new byte[64];
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var received = await systemd.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        return Encoding.ASCII.GetString(buffer, 0, received);
+    }
+
     private static async Task AssertPingsAsync(string notifySocket, UnixDomainSocketEndPoint bindTo)
     {
         using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         systemd.Bind(bindTo);
 
         // WATCHDOG_USEC=100000: a ping every 50 ms.
-        using var service = new SystemdWatchdogService(NullLogger<SystemdWatchdogService>.Instance, TimeProvider.System, notifySocket, "100000", null);
+        using var service = new SystemdWatchdogService(NullLogger<SystemdWatchdogService>.Instance, TimeProvider.System, Healthy, notifySocket, "100000", null);
         Assert.True(service.Enabled);
         await service.StartAsync(TestContext.Current.CancellationToken);
 

@@ -17,6 +17,8 @@ internal sealed class GatewayMetrics
     private long _deliveryErrors;
     private long _rewinds;
     private long _undecodable;
+    private long _deadLetterFailures;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _deadLetters = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refusals = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DeviceActivity> _devices = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
@@ -51,6 +53,12 @@ internal sealed class GatewayMetrics
 
     /// <summary>Log records the egress could not decode (skipped, logged).</summary>
     public long Undecodable => Volatile.Read(ref _undecodable);
+
+    /// <summary>Records sent to the dead-letter topic and persisted there, by librdkafka error name.</summary>
+    public IReadOnlyDictionary<string, long> DeadLetters => _deadLetters;
+
+    /// <summary>Dead-letter deliveries that failed (each stalls egress at its record until it succeeds).</summary>
+    public long DeadLetterFailures => Volatile.Read(ref _deadLetterFailures);
 
     /// <summary>Devices seen since start, by client id.</summary>
     public ICollection<DeviceActivity> Devices => _devices.Values;
@@ -131,6 +139,18 @@ internal sealed class GatewayMetrics
     }
 
     public void DeliveryFailed() => Interlocked.Increment(ref _deliveryErrors);
+
+    /// <summary>A record Kafka refused for good was persisted in the dead-letter topic (it no longer waits in the gateway).</summary>
+    public void RecordDeadLettered(string clientId, string error)
+    {
+        _deadLetters.AddOrUpdate(error, 1, (_, n) => n + 1);
+        if (_devices.TryGetValue(clientId, out var device))
+        {
+            device.OnDelivered();
+        }
+    }
+
+    public void DeadLetterFailed() => Interlocked.Increment(ref _deadLetterFailures);
 
     public void EgressRewound() => Interlocked.Increment(ref _rewinds);
 

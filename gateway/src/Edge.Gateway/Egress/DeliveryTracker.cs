@@ -41,6 +41,23 @@ internal sealed class DeliveryTracker
         }
     }
 
+    /// <summary>True when every record handed over so far is persisted (nothing in flight, nothing failed).</summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                while (_head < _tail && (State)_states[_head % _states.Length] == State.Persisted)
+                {
+                    _head++;
+                }
+
+                return _head == _tail;
+            }
+        }
+    }
+
     /// <summary>True once any delivery failed: the egress must rewind to <see cref="CommittedOffset"/>.</summary>
     public bool HasFailed
     {

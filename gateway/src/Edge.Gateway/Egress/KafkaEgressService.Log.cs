@@ -39,6 +39,9 @@ internal sealed partial class KafkaEgressService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka: {Code} {Reason} (repeats of this error are logged at most every 30 s)")]
     private partial void LogProducerError(ErrorCode code, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log record {Offset} was in a batch Kafka refused for good; sending it alone to {Topic} to find out whether it is the cause")]
+    private partial void LogIsolating(long offset, string topic);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka {Level} {Facility}: {Text}")]
     private partial void LogLibrdkafka(SyslogLevel level, string facility, string text);
 }

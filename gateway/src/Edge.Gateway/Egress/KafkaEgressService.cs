@@ -12,13 +12,17 @@ namespace Edge.Gateway.Egress;
 
 /// <summary>
 /// Reads the durable log in order and produces every record to Kafka with an idempotent, acks=all producer.
-/// The log's checkpoint advances only over a contiguous prefix of records Kafka reported as persisted; after a
-/// failed delivery (or a restart) the egress re-reads the log from the first unacknowledged record.
+/// The log's checkpoint advances only over a contiguous prefix of records Kafka reported as persisted, to their topic
+/// or, when Kafka refuses a record for good, to the dead-letter topic (<see cref="KafkaErrors"/>). After a retriable
+/// failure (or a restart) the egress re-reads the log from the first unacknowledged record, after a pause that grows
+/// while sessions make no progress and resets when they do (<see cref="RewindBackoff"/>).
 /// </summary>
 internal sealed partial class KafkaEgressService : BackgroundService
 {
     private const int Window = 60_000; // records in flight; above librdkafka's queue cap so "queue full" comes first
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ProgressWait = TimeSpan.FromMilliseconds(100);
 
     private readonly GatewaySettings _settings;
     private readonly IDurableLog _log;
@@ -26,13 +30,16 @@ internal sealed partial class KafkaEgressService : BackgroundService
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<KafkaEgressService> _logger;
     private readonly IHostApplicationLifetime _lifetime;
+    private readonly TimeProvider _time;
     private readonly RouteTable _routes;
+    private readonly RewindBackoff _backoff;
     private readonly byte[] _gatewayId;
     private readonly Dictionary<ErrorCode, long> _errorLogTimes = [];
+    private readonly HashSet<long> _suspects = []; // offsets whose batch the broker refused: re-sent alone once
     private volatile bool _fatal;
     private volatile bool _unreachableLogged;
 
-    public KafkaEgressService(GatewaySettings settings, IDurableLog log, KafkaEndpoint endpoint, GatewayMetrics metrics, ILogger<KafkaEgressService> logger, IHostApplicationLifetime lifetime)
+    public KafkaEgressService(GatewaySettings settings, IDurableLog log, KafkaEndpoint endpoint, GatewayMetrics metrics, ILogger<KafkaEgressService> logger, IHostApplicationLifetime lifetime, TimeProvider time)
     {
         _settings = settings;
         _log = log;
@@ -40,28 +47,54 @@ internal sealed partial class KafkaEgressService : BackgroundService
         _metrics = metrics;
         _logger = logger;
         _lifetime = lifetime;
+        _time = time;
         _routes = new RouteTable(settings.Kafka);
+        _backoff = new RewindBackoff(time);
         _gatewayId = Encoding.UTF8.GetBytes(settings.Gateway.Id);
+        Progress = new EgressProgress(time);
+        PumpHeartbeat = new Heartbeat("Kafka egress loop", time);
+        CheckpointHeartbeat = new Heartbeat("checkpoint loop", time);
     }
 
     /// <summary>True while the producer has a connection to at least one broker (for /readyz and the status line).</summary>
     public bool KafkaReachable { get; private set; } = true;
 
+    /// <summary>When egress last moved, and its last error (for "egress stalled").</summary>
+    public EgressProgress Progress { get; }
+
+    /// <summary>Beats while the loop that reads the log and produces is alive (for the systemd watchdog).</summary>
+    public Heartbeat PumpHeartbeat { get; }
+
+    /// <summary>Beats while the loop that checkpoints acknowledged records is alive (for the systemd watchdog).</summary>
+    public Heartbeat CheckpointHeartbeat { get; }
+
+    /// <summary>
+    /// True when records wait but none reached Kafka (or the dead-letter topic) for <c>Kafka:StallSeconds</c> while
+    /// Kafka is reachable: a record Kafka keeps refusing, not an outage.
+    /// </summary>
+    public bool IsStalled(long unacknowledgedRecords)
+        => KafkaReachable && unacknowledgedRecords > 0 && Progress.SinceMoved > TimeSpan.FromSeconds(_settings.Kafka.StallSeconds);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         var start = _log.CheckpointOffset;
-        var backoff = TimeSpan.FromMilliseconds(200);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 _fatal = false;
+                lock (_suspects)
+                {
+                    _suspects.RemoveWhere(o => o < start);
+                }
+
                 var tracker = new DeliveryTracker(Window, start);
-                using (var producer = BuildProducer())
+                using (var producer = BuildProducer(ProducerSettings.Build(_settings, _endpoint.BootstrapServers)))
+                using (var deadLetters = new DeadLetterSender(_settings.Kafka.DeadLetterTopic, () => BuildProducer(ProducerSettings.BuildDeadLetter(_settings, _endpoint.BootstrapServers)), _metrics, Progress, _time, _logger))
                 {
                     LogStarting(start, _endpoint.BootstrapServers);
-                    await RunSessionAsync(producer, tracker, start, stoppingToken);
+                    await RunSessionAsync(producer, deadLetters, tracker, start, stoppingToken);
                 }
 
                 if (stoppingToken.IsCancellationRequested)
@@ -70,16 +103,20 @@ internal sealed partial class KafkaEgressService : BackgroundService
                 }
 
                 // A delivery failed: everything from the first unacknowledged record goes again, in order.
-                start = tracker.CommittedOffset;
+                var committed = tracker.CommittedOffset;
+                var delay = _backoff.AfterSession(start, committed);
+                start = committed;
                 _metrics.EgressRewound();
-                LogRewinding(start, backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                LogRewinding(start, delay.TotalMilliseconds);
+                PumpHeartbeat.Beat(delay);
+                await _backoff.WaitAsync(delay, stoppingToken);
             }
+
+            PumpHeartbeat.Park();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // graceful stop
+            PumpHeartbeat.Park(); // graceful stop
         }
         catch (Exception ex)
         {
@@ -90,13 +127,13 @@ internal sealed partial class KafkaEgressService : BackgroundService
         }
     }
 
-    private async Task RunSessionAsync(IProducer<byte[]?, byte[]> producer, DeliveryTracker tracker, long start, CancellationToken stoppingToken)
+    private async Task RunSessionAsync(IProducer<byte[]?, byte[]> producer, DeadLetterSender deadLetters, DeliveryTracker tracker, long start, CancellationToken stoppingToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var checkpointing = CheckpointLoopAsync(tracker, session.Token);
         try
         {
-            await PumpAsync(producer, tracker, start, session.Token);
+            await PumpAsync(producer, deadLetters, tracker, start, session.Token);
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
         {
@@ -105,9 +142,12 @@ internal sealed partial class KafkaEgressService : BackgroundService
         {
             // Graceful stop or rewind: let in-flight deliveries finish (bounded), then checkpoint what Kafka has.
             var drain = TimeSpan.FromSeconds(stoppingToken.IsCancellationRequested ? _settings.Kafka.ShutdownTimeoutSeconds : 30);
+            PumpHeartbeat.Beat((2 * drain) + TimeSpan.FromSeconds(5));
             if (!_fatal)
             {
                 producer.Flush(drain);
+                deadLetters.ProducePending(tracker);
+                deadLetters.Flush(drain);
             }
 
             await session.CancelAsync();
@@ -117,16 +157,23 @@ internal sealed partial class KafkaEgressService : BackgroundService
         }
     }
 
-    private async Task PumpAsync(IProducer<byte[]?, byte[]> producer, DeliveryTracker tracker, long start, CancellationToken cancellationToken)
+    private async Task PumpAsync(IProducer<byte[]?, byte[]> producer, DeadLetterSender deadLetters, DeliveryTracker tracker, long start, CancellationToken cancellationToken)
     {
         using var reader = _log.OpenReader(start);
         while (!tracker.HasFailed && !_fatal)
         {
+            PumpHeartbeat.Beat(PollInterval);
+            deadLetters.ProducePending(tracker);
             if (!reader.TryRead(out var record))
             {
+                if (tracker.IsIdle && !deadLetters.HasPending)
+                {
+                    Progress.Moved(); // nothing to send is not a stall
+                }
+
                 // Nothing durable yet: wait for the log, but look up now and then for failed deliveries.
                 using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                poll.CancelAfter(TimeSpan.FromMilliseconds(500));
+                poll.CancelAfter(PollInterval);
                 try
                 {
                     record = await reader.ReadAsync(poll.Token);
@@ -143,61 +190,123 @@ internal sealed partial class KafkaEgressService : BackgroundService
                 continue;
             }
 
+            // A record whose batch the broker refused goes alone: nothing before it in flight, nothing after it until done.
+            var isolated = IsSuspect(record.Offset);
+            if (isolated)
+            {
+                LogIsolating(record.Offset, topic);
+                await DrainAsync(deadLetters, tracker, record.Offset, cancellationToken);
+            }
+
             long ticket;
             while ((ticket = tracker.Add(record.Offset)) < 0)
             {
-                await tracker.WaitForProgressAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
+                await WaitForProgressAsync(deadLetters, tracker, cancellationToken);
             }
 
-            await ProduceAsync(producer, tracker, topic, message, ticket, clientId, cancellationToken);
+            await ProduceAsync(producer, deadLetters, tracker, new Outgoing(ticket, record.Offset, topic, message, clientId, isolated), cancellationToken);
+            if (isolated)
+            {
+                await DrainAsync(deadLetters, tracker, record.Offset + 1, cancellationToken);
+            }
         }
     }
 
-    private async Task ProduceAsync(IProducer<byte[]?, byte[]> producer, DeliveryTracker tracker, string topic, Message<byte[]?, byte[]> message, long ticket, string clientId, CancellationToken cancellationToken)
+    private async Task DrainAsync(DeadLetterSender deadLetters, DeliveryTracker tracker, long upTo, CancellationToken cancellationToken)
+    {
+        while (!tracker.HasFailed && !_fatal && tracker.CommittedOffset < upTo)
+        {
+            await WaitForProgressAsync(deadLetters, tracker, cancellationToken);
+        }
+    }
+
+    private async Task WaitForProgressAsync(DeadLetterSender deadLetters, DeliveryTracker tracker, CancellationToken cancellationToken)
+    {
+        PumpHeartbeat.Beat(ProgressWait);
+        deadLetters.ProducePending(tracker);
+        await tracker.WaitForProgressAsync(ProgressWait, cancellationToken);
+    }
+
+    private async Task ProduceAsync(IProducer<byte[]?, byte[]> producer, DeadLetterSender deadLetters, DeliveryTracker tracker, Outgoing outgoing, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         while (true)
         {
             try
             {
-                producer.Produce(topic, message, report => OnDelivered(tracker, ticket, clientId, started, report));
+                producer.Produce(outgoing.Topic, outgoing.Message, report => OnDelivered(deadLetters, tracker, outgoing, started, report));
                 return;
             }
             catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
                 // Backpressure: librdkafka's capped queue is full (Kafka slow or down). The log keeps the rest.
-                await tracker.WaitForProgressAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
+                await WaitForProgressAsync(deadLetters, tracker, cancellationToken);
             }
             catch (ProduceException<byte[]?, byte[]> e)
             {
+                Progress.Failed(e.Error);
+                if (KafkaErrors.Classify(e.Error) is KafkaErrorClass.PermanentForTopic or KafkaErrorClass.PermanentForBatch)
+                {
+                    // Refused before it left (e.g. larger than message.max.bytes, topic known not to exist): this record alone.
+                    deadLetters.Enqueue(outgoing.DeadLetter(e.Error));
+                    return;
+                }
+
                 LogProduceFailed(e.Error.Code, e.Error.Reason);
-                tracker.Complete(ticket, persisted: false);
+                tracker.Complete(outgoing.Ticket, persisted: false);
                 return;
             }
         }
     }
 
-    private void OnDelivered(DeliveryTracker tracker, long ticket, string clientId, long started, DeliveryReport<byte[]?, byte[]> report)
+    private void OnDelivered(DeadLetterSender deadLetters, DeliveryTracker tracker, Outgoing outgoing, long started, DeliveryReport<byte[]?, byte[]> report)
     {
-        var persisted = report.Status == PersistenceStatus.Persisted && !report.Error.IsError;
-        if (persisted)
+        if (report.Status == PersistenceStatus.Persisted && !report.Error.IsError)
         {
-            _metrics.RecordDelivered(clientId);
+            _metrics.RecordDelivered(outgoing.ClientId);
             _metrics.KafkaDeliverySeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            Progress.Moved();
             if (!KafkaReachable)
             {
                 KafkaReachable = true;
                 _unreachableLogged = false;
                 LogKafkaReachable();
             }
-        }
-        else
-        {
-            _metrics.DeliveryFailed();
-            LogDeliveryFailed(report.TopicPartition.ToString(), report.Error.Code, report.Error.Reason);
+
+            tracker.Complete(outgoing.Ticket, persisted: true);
+            return;
         }
 
-        tracker.Complete(ticket, persisted);
+        _metrics.DeliveryFailed();
+        Progress.Failed(report.Error);
+        LogDeliveryFailed(report.TopicPartition.ToString(), report.Error.Code, report.Error.Reason);
+        switch (KafkaErrors.Classify(report.Error))
+        {
+            case KafkaErrorClass.PermanentForTopic:
+            case KafkaErrorClass.PermanentForBatch when outgoing.Isolated:
+                deadLetters.Enqueue(outgoing.DeadLetter(report.Error));
+                return; // the ticket completes when the dead-letter topic has it
+            case KafkaErrorClass.PermanentForBatch:
+                lock (_suspects)
+                {
+                    _suspects.Add(outgoing.Offset);
+                }
+
+                break;
+            case KafkaErrorClass.FatalForProducer:
+                _fatal = true;
+                break;
+        }
+
+        tracker.Complete(outgoing.Ticket, persisted: false);
+    }
+
+    private bool IsSuspect(long offset)
+    {
+        lock (_suspects)
+        {
+            return _suspects.Contains(offset);
+        }
     }
 
     private bool TryBuildMessage(LogRecord record, out string topic, out Message<byte[]?, byte[]> message, out string clientId)
@@ -239,16 +348,22 @@ internal sealed partial class KafkaEgressService : BackgroundService
 
     private async Task CheckpointLoopAsync(DeliveryTracker tracker, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(CheckpointInterval);
+        using var timer = new PeriodicTimer(CheckpointInterval, _time);
         try
         {
+            CheckpointHeartbeat.Beat(CheckpointInterval);
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 await CheckpointAsync(tracker);
+                CheckpointHeartbeat.Beat(CheckpointInterval);
             }
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            CheckpointHeartbeat.Park(); // the pump's heartbeat covers the session's last checkpoint
         }
     }
 
@@ -261,9 +376,8 @@ internal sealed partial class KafkaEgressService : BackgroundService
         }
     }
 
-    private IProducer<byte[]?, byte[]> BuildProducer()
+    private IProducer<byte[]?, byte[]> BuildProducer(ProducerConfig config)
     {
-        var config = ProducerSettings.Build(_settings, _endpoint.BootstrapServers);
         return new ProducerBuilder<byte[]?, byte[]>(config)
             .SetErrorHandler((_, error) => OnProducerError(error))
             .SetLogHandler((_, message) =>

@@ -35,16 +35,22 @@ internal static class GatewayEndpoints
         // Liveness: the process serves HTTP. systemd's watchdog covers hangs of the rest.
         app.MapGet("/healthz", () => Results.Text("ok\n"));
 
-        // Readiness: Kafka reachable and the log below its cap (devices' messages are being accepted and drained).
+        // Readiness: Kafka reachable, egress moving and the log below its cap (devices' messages are accepted and drained).
         app.MapGet("/readyz", () =>
         {
             var problems = new List<string>();
+            var stats = log.GetStats();
             if (!egress.KafkaReachable)
             {
                 problems.Add("kafka unreachable");
             }
+            else if (egress.IsStalled(stats.UnacknowledgedRecords))
+            {
+                // Kafka answers but refuses what waits (e.g. the dead-letter topic refuses a record): distinct from an outage.
+                problems.Add($"egress stalled: {stats.UnacknowledgedRecords} records waiting, none acknowledged by Kafka for {egress.Progress.SinceMoved.TotalSeconds:0} s (last error {egress.Progress.LastError})");
+            }
 
-            if (log.GetStats().RetainedBytes >= settings.Storage.MaxBytes * 0.95)
+            if (stats.RetainedBytes >= settings.Storage.MaxBytes * 0.95)
             {
                 problems.Add("log at Storage:MaxBytes");
             }
@@ -68,7 +74,19 @@ internal static class GatewayEndpoints
             _startedMs,
             devices,
             new LogStatus(stats.UnacknowledgedRecords, stats.RetainedBytes, settings.Storage.MaxBytes, stats.OldestUnacknowledgedTimestampMs, stats.BytesWritten, stats.Fsyncs, stats.DroppedRecords),
-            new KafkaStatus(egress.KafkaReachable, endpoint.IsDevelopment, endpoint.BootstrapServers, metrics.Delivered, metrics.DeliveryErrors, metrics.Rewinds),
+            new KafkaStatus(
+                egress.KafkaReachable,
+                endpoint.IsDevelopment,
+                endpoint.BootstrapServers,
+                metrics.Delivered,
+                metrics.DeliveryErrors,
+                metrics.Rewinds,
+                egress.IsStalled(stats.UnacknowledgedRecords),
+                (long)egress.Progress.SinceMoved.TotalSeconds,
+                egress.Progress.LastError,
+                settings.Kafka.DeadLetterTopic,
+                metrics.DeadLetters.Values.Sum(),
+                metrics.DeadLetterFailures),
             metrics.Accepted,
             metrics.RefusedFull + metrics.RefusedTooLarge + metrics.RefusedError + metrics.RefusedClientId + metrics.Refusals.Values.Sum());
     }

@@ -21,6 +21,9 @@ internal sealed class PrometheusExporter
         var delivered = factory.CreateCounter("edge_kafka_records_delivered_total", "Records Kafka acknowledged as persisted (re-sends included).");
         var deliveryErrors = factory.CreateCounter("edge_kafka_delivery_errors_total", "Failed Kafka deliveries (each is re-sent from the log).");
         var rewinds = factory.CreateCounter("edge_kafka_rewinds_total", "Times egress re-read the log from the first unacknowledged record.");
+        var deadLetters = factory.CreateCounter("edge_kafka_dead_letters_total", "Records Kafka refused for good, persisted in Kafka:DeadLetterTopic instead, by librdkafka error.", "error");
+        var deadLetterFailures = factory.CreateCounter("edge_kafka_dead_letter_failures_total", "Dead-letter deliveries that failed; egress stalls at such a record until one succeeds.");
+        var stalled = factory.CreateGauge("edge_kafka_egress_stalled", "1 while records wait and Kafka, though reachable, acknowledged none for Kafka:StallSeconds.");
         var reachable = factory.CreateGauge("edge_kafka_reachable", "1 while the Kafka producer reaches a broker, else 0.");
         var depthRecords = factory.CreateGauge("edge_log_unacknowledged_records", "Records in the log not yet acknowledged by Kafka.");
         var depthBytes = factory.CreateGauge("edge_log_retained_bytes", "Bytes of log segments on disk.");
@@ -51,8 +54,15 @@ internal sealed class PrometheusExporter
             deliveryErrors.IncTo(metrics.DeliveryErrors);
             rewinds.IncTo(metrics.Rewinds);
             reachable.Set(egress.KafkaReachable ? 1 : 0);
+            foreach (var (error, count) in metrics.DeadLetters)
+            {
+                deadLetters.WithLabels(error).IncTo(count);
+            }
+
+            deadLetterFailures.IncTo(metrics.DeadLetterFailures);
 
             var stats = log.GetStats();
+            stalled.Set(egress.IsStalled(stats.UnacknowledgedRecords) ? 1 : 0);
             depthRecords.Set(stats.UnacknowledgedRecords);
             depthBytes.Set(stats.RetainedBytes);
             oldestAge.Set(stats.OldestUnacknowledgedTimestampMs is { } oldest

@@ -17,7 +17,20 @@ internal sealed record DeviceStatus(string Id, bool Connected, long LastSeenMs, 
 
 internal sealed record LogStatus(long Records, long Bytes, long MaxBytes, long? OldestUnacknowledgedMs, long BytesWritten, long Fsyncs, long Dropped);
 
-internal sealed record KafkaStatus(bool Reachable, bool Development, string Bootstrap, long Delivered, long Errors, long Rewinds);
+/// <summary>Kafka egress: <c>Stalled</c> means Kafka answers but nothing waiting was acknowledged for <c>Kafka:StallSeconds</c>.</summary>
+internal sealed record KafkaStatus(
+    bool Reachable,
+    bool Development,
+    string Bootstrap,
+    long Delivered,
+    long Errors,
+    long Rewinds,
+    bool Stalled,
+    long SecondsSinceProgress,
+    string LastError,
+    string DeadLetterTopic,
+    long DeadLetters,
+    long DeadLetterFailures);
 
 /// <summary>Source-generated JSON for the status API (no reflection at run time).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
