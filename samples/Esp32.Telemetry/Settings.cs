@@ -15,8 +15,14 @@ public static class Settings
     /// <summary>1883 for plain MQTT; 8883 with <see cref="UseTls"/>.</summary>
     public const int GatewayPort = 1883;
 
-    /// <summary>TLS to the gateway (needs the gateway's CA certificate on the board, see README.md).</summary>
+    /// <summary>TLS to the gateway (needs the gateway's CA certificate, see README.md).</summary>
     public const bool UseTls = false;
+
+    /// <summary>
+    /// The gateway's CA certificate in PEM ("-----BEGIN CERTIFICATE-----..."), used with <see cref="UseTls"/>;
+    /// empty uses the CA stored on the board (Device Explorer, Network configuration, root CA).
+    /// </summary>
+    public const string GatewayCaPem = "";
 
     /// <summary>The device id the installer provisioned on the gateway: 1-64 of [A-Za-z0-9._-].</summary>
     public const string DeviceId = "esp32-01";

@@ -1,33 +1,49 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using Edge.Device.NanoFramework;
+using Iot.Device.Bmxx80;
 using nanoFramework.Networking;
 
 namespace Esp32.Telemetry;
 
 /// <summary>
-/// Board entry point: Wi-Fi (with SNTP time), the BME280, the Edge SDK. Board-only: excluded from the dotnet
-/// build (nanoFramework.Networking, System.Net and IoT.Device are not obtainable there).
+/// Board entry point: Wi-Fi (with SNTP time), the BME280, the Edge SDK. Board code: the dotnet build compiles it
+/// against the nanoFramework facades; Esp32.Telemetry.nfproj deploys it. Nothing here ends Main: no Wi-Fi, no
+/// gateway or no sensor each leave the app running and retrying.
 /// </summary>
 public static class Program
 {
+    /// <summary>
+    /// RAM queue for readings waiting for a PUBACK: 8 KiB (about 60 packs of three readings) fits an ESP32-WROOM's
+    /// ~90-100 KB managed heap next to a TLS session (see sdk/nanoFramework/README.md, "RAM budget").
+    /// </summary>
+    public const int QueueBytes = 8 * 1024;
+
+    /// <summary>Runs the app forever.</summary>
     public static void Main()
     {
         // Wi-Fi with DHCP; requiresDateTime makes the helper wait for SNTP, so readings carry real time.
-        using var cancel = new CancellationTokenSource(60_000);
-        if (!WifiNetworkHelper.ConnectDhcp(Settings.WifiSsid, Settings.WifiPassword, requiresDateTime: true, token: cancel.Token))
+        using (var cancel = new CancellationTokenSource(60_000))
         {
-            Debug.WriteLine("Wi-Fi failed: " + WifiNetworkHelper.Status);
-            // Keep going: the SDK queues readings and reconnects once the network is back.
+            if (!WifiNetworkHelper.ConnectDhcp(Settings.WifiSsid, Settings.WifiPassword, requiresDateTime: true, token: cancel.Token))
+            {
+                // Keep going: the network reconnects by itself (automatic reconnection) and the SDK queues
+                // readings and reconnects to the gateway with backoff meanwhile.
+                Debug.WriteLine("Wi-Fi not ready: " + WifiNetworkHelper.Status.ToString());
+            }
         }
 
-        var channel = new TcpChannel(Settings.GatewayHost, Settings.GatewayPort, Settings.UseTls, null);
-        var sensor = new Bme280ClimateSensor(Settings.I2cDataPin, Settings.I2cClockPin);
+        var ca = Settings.GatewayCaPem.Length == 0 ? null : new X509Certificate(Settings.GatewayCaPem);
+        var channel = new TcpChannel(Settings.GatewayHost, Settings.GatewayPort, Settings.UseTls, ca);
+        var sensor = new ReconnectingClimateSensor(
+            new Bme280Opener(Settings.I2cDataPin, Settings.I2cClockPin),
+            new int[] { Bme280.DefaultI2cAddress, Bme280.SecondaryI2cAddress });
         var app = new TelemetryApp(channel, sensor, new TelemetryOptions
         {
             DeviceId = Settings.DeviceId,
             Secret = Settings.DeviceSecret,
-            Mqtt = new MqttClientOptions { QueueBytes = 32 * 1024 },
+            Mqtt = new MqttClientOptions { QueueBytes = QueueBytes },
         });
         app.Start();
         app.Run();
