@@ -11,6 +11,9 @@ internal static class ExitCodes
     /// <summary>Invalid configuration: the message names the key.</summary>
     public const int Config = 78;
 
-    /// <summary>The durable log failed (disk error, disk full during a write).</summary>
+    /// <summary>The durable log failed with an I/O error (EIO: a failing SD card). A full disk is not an exit: publishes are refused until space returns.</summary>
     public const int IoError = 74;
+
+    /// <summary>Another gateway holds the data directory (Storage:Path); the message names its process id (EX_TEMPFAIL: retry once it stopped).</summary>
+    public const int DataDirectoryInUse = 75;
 }

@@ -184,14 +184,16 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
                 _metrics.MessageAccepted(e.ClientId, qos, message.Payload.Length);
                 e.Response.ReasonCode = MqttPubAckReasonCode.Success;
                 break;
-            case AppendStatus.Full:
+            case AppendStatus.Full or AppendStatus.DiskFull:
+                // Log at Storage:MaxBytes, or its file system full (ENOSPC): the same backpressure, nothing written.
+                // The process keeps running: Kafka egress and checkpoints free space, and publishes resume.
                 _metrics.MessageRefusedFull(qos);
                 var now = Environment.TickCount64;
                 var last = Interlocked.Read(ref _lastFullLogMs);
                 if (now - last >= 10_000 && Interlocked.CompareExchange(ref _lastFullLogMs, now, last) == last)
                 {
                     // While the log is full every publish is refused: say so every 10 s, not per message.
-                    LogFull(e.ClientId, isV5 ? "PUBACK 0x97 quota exceeded" : "connection closed without PUBACK", _metrics.RefusedFull);
+                    LogFull(result.Status == AppendStatus.DiskFull ? "the file system of Storage:Path is full" : "Storage:MaxBytes", e.ClientId, isV5 ? "PUBACK 0x97 quota exceeded" : "connection closed without PUBACK", _metrics.RefusedFull);
                 }
                 if (!isV5 && qos > 0 && _settings.Mqtt.FullRetryDelayMilliseconds > 0)
                 {
@@ -277,9 +279,9 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Bytes}-byte publish from {ClientId}: Mqtt:MaxPayloadBytes is {Max}; connection closed")]
     private partial void LogTooLarge(string clientId, long bytes, int max);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Log full (Storage:MaxBytes): refusing publishes, e.g. from {ClientId} ({Response}); devices resend once Kafka drains the log. Refused so far: {Refused}")]
-    private partial void LogFull(string clientId, string response, long refused);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Log full ({Reason}): refusing publishes, e.g. from {ClientId} ({Response}); devices resend once Kafka drains the log. Refused so far: {Refused}")]
+    private partial void LogFull(string reason, string clientId, string response, long refused);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The durable log failed; refusing publishes and stopping so that systemd restarts the gateway")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "STORAGE I/O ERROR: the durable log failed (a failing SD card?); refusing publishes and stopping with exit 74 so that systemd restarts the gateway and recovery re-reads the disk")]
     private partial void LogLogFailed(Exception exception);
 }
