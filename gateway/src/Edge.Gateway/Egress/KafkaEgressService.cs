@@ -34,6 +34,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
     private readonly RouteTable _routes;
     private readonly RewindBackoff _backoff;
     private readonly byte[] _gatewayId;
+    private readonly byte[] _logId;
     private readonly Dictionary<ErrorCode, long> _errorLogTimes = [];
     private readonly HashSet<long> _suspects = []; // offsets whose batch the broker refused: re-sent alone once
     private volatile bool _fatal;
@@ -51,6 +52,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
         _routes = new RouteTable(settings.Kafka);
         _backoff = new RewindBackoff(time);
         _gatewayId = Encoding.UTF8.GetBytes(settings.Gateway.Id);
+        _logId = Encoding.UTF8.GetBytes(log.LogId);
         Progress = new EgressProgress(time);
         PumpHeartbeat = new Heartbeat("Kafka egress loop", time);
         CheckpointHeartbeat = new Heartbeat("checkpoint loop", time);
@@ -341,6 +343,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
                 new Header(RecordHeaders.Gateway, _gatewayId),
                 new Header(RecordHeaders.ReceivedMs, Encoding.UTF8.GetBytes(record.TimestampMs.ToString(CultureInfo.InvariantCulture))),
                 new Header(RecordHeaders.Offset, Encoding.UTF8.GetBytes(record.Offset.ToString(CultureInfo.InvariantCulture))),
+                new Header(RecordHeaders.Log, _logId),
             ],
         };
         return true;

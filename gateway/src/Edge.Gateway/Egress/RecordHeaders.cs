@@ -9,4 +9,7 @@ internal static class RecordHeaders
     public const string Gateway = "edge.gateway";
     public const string ReceivedMs = "edge.received_ms";
     public const string Offset = "edge.offset";
+
+    /// <summary>The log's incarnation id (32 hex digits, new with every new data directory): (edge.log, edge.offset) never repeats.</summary>
+    public const string Log = "edge.log";
 }
