@@ -59,6 +59,7 @@ internal static class ProducerSettings
             // Exactly-once per producer session and order per partition across retries.
             EnableIdempotence = true,
             Acks = Acks.All,
+            EnableGaplessGuarantee = true,
 
             // Never give up on a message inside librdkafka: a Kafka outage of any length only stalls egress, and the
             // log (not librdkafka's memory) holds what is waiting. A failed delivery rewinds to the log.
