@@ -156,6 +156,11 @@ internal static partial class GatewayApp
                 await errors.WriteLineAsync($"edge-gateway: Http:Port {settings.Http.Port} is already in use. Choose another with --Http:Port=PORT.");
                 return ExitCodes.Config;
             }
+            catch (OperationCanceledException)
+            {
+                // SIGTERM while starting (Kestrel still binding): a stop, not a crash (it was an unhandled exception, exit 134).
+                return ExitCodes.Ok;
+            }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
             {
                 await errors.WriteLineAsync($"edge-gateway: Mqtt:Port {settings.Mqtt.Port} is already in use (another MQTT broker, e.g. Debian's mosquitto service?). Choose another with --Mqtt:Port=PORT.");
