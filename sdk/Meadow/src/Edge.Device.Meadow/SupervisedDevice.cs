@@ -17,7 +17,9 @@ internal sealed class SupervisedDevice : IEdgeDevice
     private readonly ILogger _logger;
     private readonly DurableQueue _queue;
     private readonly ReadingBatcher _batcher;
-    private readonly MqttSession _session;
+#pragma warning disable CA1859 // one type per build: MqttSession on net8.0, EdgeClientSession on netstandard2.1
+    private readonly IMqttSession _session;
+#pragma warning restore CA1859
     private readonly PackSender _sender;
     private readonly CommandDispatcher _commands;
     private readonly PollingScheduler _polling;
@@ -40,9 +42,13 @@ internal sealed class SupervisedDevice : IEdgeDevice
         _batcher = new ReadingBatcher(options, _queue, BootId, _logger);
         var accessor = new MqttSessionAccessor();
         _commands = new CommandDispatcher(options.DeviceId, accessor, _logger);
+#if NET8_0_OR_GREATER
 #pragma warning disable CA5394 // jitter, not security
         _session = new MqttSession(options, _logger, _commands.OnMessageAsync, new Random());
 #pragma warning restore CA5394
+#else
+        _session = new EdgeClientSession(options, _logger, _commands.OnMessageAsync);
+#endif
         accessor.Current = _session;
         _sender = new PackSender(_queue, _session, options.DeviceId, options.TimeProvider, _logger);
         _polling = new PollingScheduler(options.TimeProvider, _logger);
@@ -57,8 +63,8 @@ internal sealed class SupervisedDevice : IEdgeDevice
     /// <summary>The queue (tests inspect it).</summary>
     internal DurableQueue Queue => _queue;
 
-    /// <summary>The session (tests read the backoff).</summary>
-    internal MqttSession Session => _session;
+    /// <summary>The session (tests read the backoff of the net8.0 <see cref="MqttSession"/>).</summary>
+    internal IMqttSession Session => _session;
 
     /// <summary>Completes when every background loop has ended (tests check that stop and dispose leave none behind).</summary>
     internal Task BackgroundLoops => Task.WhenAll(_loops);

@@ -1,3 +1,4 @@
+using Edge.Device.Meadow.Session;
 using Edge.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,7 +21,7 @@ public sealed class FakeClockTests : IDisposable
         options.ReconnectMinDelay = TimeSpan.FromSeconds(1);
         options.ReconnectMaxDelay = TimeSpan.FromSeconds(30);
         await using var device = EdgeDevice.Create(options);
-        var session = ((SupervisedDevice)device).Session;
+        var session = (MqttSession)((SupervisedDevice)device).Session;
         await device.StartAsync();
         for (var i = 0; i < 30; i++)
         {

@@ -70,7 +70,7 @@ internal sealed class GatewayUnderTest : IDisposable
         foreach (var argument in new[]
         {
             _dll, $"--Mqtt:Port={Port}", "--Mqtt:BindAddress=127.0.0.1", $"--Http:Port={FreeTcpPort.Next()}",
-            $"--Storage:Path={DataDirectory}", "--Gateway:Id=meadow-test-gw", "--Kafka:DevBrokers=1", "--Mqtt:AllowAnonymous=true",
+            $"--Storage:Path={DataDirectory}", "--Gateway:Id=meadow-test-gw", "--Kafka:Development=true", "--Kafka:DevBrokers=1", "--Mqtt:AllowAnonymous=true",
         })
         {
             info.ArgumentList.Add(argument);

@@ -6,7 +6,6 @@ using Edge.Protocol;
 using Edge.Protocol.Commands;
 using Edge.Protocol.Topics;
 using Microsoft.Extensions.Logging;
-using MQTTnet;
 
 namespace Edge.Device.Meadow.Commands;
 
@@ -36,10 +35,10 @@ internal sealed class CommandDispatcher(string deviceId, MqttSessionAccessor ses
         _handlers[name] = handler;
     }
 
-    /// <summary>MQTTnet's receive callback: decode and hand over, never block.</summary>
-    public Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    /// <summary>The session's receive callback (the payload is the caller's copy): decode and hand over, never block.</summary>
+    public Task OnMessageAsync(string topicName, byte[] payload)
     {
-        var topic = EdgeTopics.Parse(e.ApplicationMessage.Topic);
+        var topic = EdgeTopics.Parse(topicName);
         if (topic.Kind != EdgeTopicKind.Command || topic.DeviceId != deviceId)
         {
             return Task.CompletedTask;
@@ -48,13 +47,12 @@ internal sealed class CommandDispatcher(string deviceId, MqttSessionAccessor ses
         Interlocked.Increment(ref _received);
         try
         {
-            var payload = e.ApplicationMessage.Payload.ToArray();
             var command = EdgeCommandCodec.DecodeCommand(payload, 0, payload.Length);
             _inbox.Writer.TryWrite((topic.CommandName, command));
         }
         catch (EdgeFormatException ex)
         {
-            Log.CommandMalformed(logger, e.ApplicationMessage.Topic, ex);
+            Log.CommandMalformed(logger, topicName, ex);
         }
 
         return Task.CompletedTask;
@@ -128,7 +126,14 @@ internal sealed class CommandDispatcher(string deviceId, MqttSessionAccessor ses
             catch (Exception)
 #pragma warning restore CA1031
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Edge.Storage;
 
 namespace Edge.Device.Meadow.Queue;
 
@@ -12,7 +13,7 @@ internal static class BootCounter
 
     public static uint Next(string directory)
     {
-        Directory.CreateDirectory(directory);
+        DurableDirectory.Create(directory);
         var path = Path.Combine(directory, FileName);
         uint previous = 0;
         if (File.Exists(path))
@@ -33,15 +34,7 @@ internal static class BootCounter
         var data = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(data, next);
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), RecordFormat.Crc(data.AsSpan(0, 4), []));
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            stream.Write(data);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-        DirectorySync.Flush(directory);
+        AtomicFile.Write(path, data);
         return next;
     }
 }

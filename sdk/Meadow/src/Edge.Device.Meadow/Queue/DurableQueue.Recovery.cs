@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Edge.Storage;
 
 namespace Edge.Device.Meadow.Queue;
 
@@ -64,7 +65,7 @@ internal sealed partial class DurableQueue
                 TruncatedBytes += bytes.Length - position;
                 using var stream = new FileStream(segment.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
                 stream.SetLength(position);
-                stream.Flush(flushToDisk: true);
+                FileSync.FlushData(stream);
             }
 
             segment.Length = position;
@@ -79,7 +80,7 @@ internal sealed partial class DurableQueue
             _segments.Add(next);
             _active = next;
             _activeStream = OpenForAppend(next.Path);
-            DirectorySync.Flush(_directory);
+            FileSync.FlushDirectory(_directory);
         }
         else
         {

@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
+using Edge.Storage;
 
 namespace Edge.Device.Meadow.Queue;
 
 internal sealed partial class DurableQueue
 {
     private const string AckFileName = "ack.dat";
-    private const string AckTempName = "ack.tmp";
 
     /// <summary>Applies the full policy, writes the accepted records, fsyncs once, then publishes them.</summary>
     private void WriteBatch(List<PendingAppend> batch)
@@ -94,10 +94,10 @@ internal sealed partial class DurableQueue
 
             if (accepted.Count > 0)
             {
-                _activeStream.Flush(flushToDisk: true);
+                FileSync.FlushData(_activeStream);
                 if (createdSegment)
                 {
-                    DirectorySync.Flush(_directory);
+                    FileSync.FlushDirectory(_directory);
                 }
             }
         }
@@ -160,7 +160,7 @@ internal sealed partial class DurableQueue
     /// <summary>Starts a new segment file after the active one (writer thread only).</summary>
     private void RollSegment()
     {
-        _activeStream.Flush(flushToDisk: true);
+        FileSync.FlushData(_activeStream);
         _activeStream.Dispose();
         var next = new QueueSegment(_directory, _active.Index + 1, 0);
         var stream = OpenForAppend(next.Path);
@@ -198,7 +198,7 @@ internal sealed partial class DurableQueue
         }
     }
 
-    /// <summary>Persists the acknowledged id when it moved: write ack.tmp, fsync, rename over ack.dat (caller holds the gate).</summary>
+    /// <summary>Persists the acknowledged id when it moved: an atomic replace of ack.dat (caller holds the gate).</summary>
     private void PersistAck()
     {
         if (_ackedThrough == _persistedAck)
@@ -209,16 +209,9 @@ internal sealed partial class DurableQueue
         Span<byte> bytes = stackalloc byte[12];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, _ackedThrough);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], RecordFormat.Crc(bytes[..8], []));
-        var temp = Path.Combine(_directory, AckTempName);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, Path.Combine(_directory, AckFileName), overwrite: true);
+            AtomicFile.Write(Path.Combine(_directory, AckFileName), bytes);
             _persistedAck = _ackedThrough;
         }
         catch (IOException)

@@ -1,3 +1,5 @@
+using Edge.Storage;
+
 namespace Edge.Device.Meadow.Queue;
 
 /// <summary>
@@ -60,7 +62,8 @@ internal sealed partial class DurableQueue : IAsyncDisposable
     /// <summary>Opens the folder, recovers the segments (cutting torn tails) and starts the group-commit writer.</summary>
     public static DurableQueue Open(string directory, long capacityBytes, int segmentBytes, QueueFullPolicy policy)
     {
-        Directory.CreateDirectory(directory);
+        // The folder's own entry must be durable before any pack in it is reported queued (issue 13).
+        DurableDirectory.Create(directory);
         var queue = new DurableQueue(directory, capacityBytes, segmentBytes, policy);
         queue._lock = AcquireLock(directory);
         try
@@ -124,11 +127,13 @@ internal sealed partial class DurableQueue : IAsyncDisposable
 
             var payload = new byte[pack.Length];
             // The writer only appends past this region; reading written bytes through another handle is safe.
-            using var handle = File.OpenHandle(pack.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // FileStream rather than RandomAccess: netstandard2.1 (Meadow F7) has no RandomAccess.
+            using var stream = new FileStream(pack.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+            stream.Position = pack.PayloadOffset;
             var read = 0;
             while (read < payload.Length)
             {
-                var n = RandomAccess.Read(handle, payload.AsSpan(read), pack.PayloadOffset + read);
+                var n = stream.Read(payload, read, payload.Length - read);
                 if (n == 0)
                 {
                     throw new IOException("Queue segment " + pack.Segment.Path + " is shorter than its index says.");

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Numerics;
+using Edge.Storage;
 
 namespace Edge.Device.Meadow.Queue;
 
@@ -24,27 +24,7 @@ internal static class RecordFormat
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], crc);
     }
 
-    public static uint Crc(ReadOnlySpan<byte> idAndReadings, ReadOnlySpan<byte> payload)
-    {
-        var crc = 0xFFFFFFFFu;
-        crc = Update(crc, idAndReadings);
-        crc = Update(crc, payload);
-        return ~crc;
-    }
-
-    private static uint Update(uint crc, ReadOnlySpan<byte> data)
-    {
-        var i = 0;
-        for (; i + 8 <= data.Length; i += 8)
-        {
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
-        }
-
-        for (; i < data.Length; i++)
-        {
-            crc = BitOperations.Crc32C(crc, data[i]);
-        }
-
-        return crc;
-    }
+    /// <summary>CRC-32C (Edge.Storage: hardware on .NET 8+, a table on netstandard2.1) of id, readings and payload.</summary>
+    public static uint Crc(ReadOnlySpan<byte> idAndReadings, ReadOnlySpan<byte> payload) =>
+        ~Crc32C.Append(Crc32C.Append(0xFFFFFFFFu, idAndReadings), payload);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Edge.Protocol.Topics;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -6,11 +7,11 @@ using MQTTnet.Protocol;
 namespace Edge.Device.Meadow.Session;
 
 /// <summary>
-/// The connection supervisor around one MQTTnet client: connects (MQTT 5, clean start off, session expiry,
+/// The connection supervisor around one MQTTnet 5 client (the net8.0 build: Linux-class boards): connects (MQTT 5, clean start off, session expiry,
 /// keep-alive, retained "offline" last will), publishes the retained "online" birth message, subscribes to the
 /// device's command topics, and reconnects with exponential backoff and full jitter on the injected clock.
 /// </summary>
-internal sealed class MqttSession : IAsyncDisposable
+internal sealed class MqttSession : IMqttSession
 {
     private readonly EdgeDeviceOptions _options;
     private readonly ILogger _logger;
@@ -21,13 +22,13 @@ internal sealed class MqttSession : IAsyncDisposable
     private TaskCompletionSource _disconnected = NewSignal();
     private long _connects;
 
-    public MqttSession(EdgeDeviceOptions options, ILogger logger, Func<MqttApplicationMessageReceivedEventArgs, Task> onMessage, Random random)
+    public MqttSession(EdgeDeviceOptions options, ILogger logger, Func<string, byte[], Task> onMessage, Random random)
     {
         _options = options;
         _logger = logger;
         _backoff = new ReconnectBackoff(options.ReconnectMinDelay, options.ReconnectMaxDelay, random);
         _client = new MqttClientFactory().CreateMqttClient();
-        _client.ApplicationMessageReceivedAsync += onMessage;
+        _client.ApplicationMessageReceivedAsync += e => onMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
         _client.DisconnectedAsync += e =>
         {
             lock (_gate)

@@ -9,7 +9,7 @@ namespace Edge.Device.Meadow.Session;
 /// One pack in flight keeps per-device order simple and exact; after a drop or reconnect the same pack is
 /// sent again (a duplicate with the same boot id and sequence number, never a gap).
 /// </summary>
-internal sealed class PackSender(DurableQueue queue, MqttSession session, string deviceId, TimeProvider time, ILogger logger)
+internal sealed class PackSender(DurableQueue queue, IMqttSession session, string deviceId, TimeProvider time, ILogger logger)
 {
     private readonly string _topic = EdgeTopics.Telemetry(deviceId);
     private long _sentMessages;

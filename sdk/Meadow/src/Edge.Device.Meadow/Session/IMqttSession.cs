@@ -1,0 +1,35 @@
+namespace Edge.Device.Meadow.Session;
+
+/// <summary>
+/// The connection to the broker as the sender, the commands and the device see it, whatever the client underneath:
+/// <see cref="MqttSession"/> (MQTTnet 5, MQTT 5; net8.0) or <c>EdgeClientSession</c> (Edge's own MQTT 3.1.1 client,
+/// the nanoFramework SDK's; netstandard2.1 for Meadow F7 boards). Both connect with a persistent session, a retained
+/// "offline" last will and a retained "online" birth message, subscribe to the device's commands and reconnect with
+/// backoff and full jitter.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+internal interface IMqttSession : IAsyncDisposable
+{
+    /// <summary>Successful connects after the first.</summary>
+    long Reconnects { get; }
+
+    /// <summary>True while connected (and the birth message went out).</summary>
+    bool IsConnected { get; }
+
+    /// <summary>Completes when connected.</summary>
+    Task WaitConnectedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Connects and keeps the connection up until cancelled.</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Publishes at QoS 1 and waits for the PUBACK. Accepted is true when the broker took the message; false with the
+    /// reason when it refused it (a PUBACK reason code, or the client's own queue refusing it).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="Exception">The client's failure when the connection drops before the PUBACK (MQTTnet).</exception>
+    Task<(bool Accepted, string Reason)> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken);
+
+    /// <summary>Publishes the retained "offline" status and disconnects normally (the will is then not sent) [MQTT-3.1.2-10].</summary>
+    Task GoOfflineAsync(CancellationToken cancellationToken);
+}
