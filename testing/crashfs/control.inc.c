@@ -36,6 +36,18 @@ static char *command(char *line) {
         pthread_mutex_unlock(&g_stall_mu);
         return reply_ok();
     }
+    if (!strcmp(cmd, "stall-on") && argc == 3 && (!strcmp(argv[1], "file") || !strcmp(argv[1], "dir"))) {
+        const char *pat = argv[2];
+        char op = '*';
+        if (argv[1][0] == 'd' && strchr("+-~*", pat[0]) && pat[0]) op = *pat++;
+        if (!*pat || strlen(pat) >= sizeof g_trigger_pat) return reply_error("stall-on: bad pattern");
+        pthread_mutex_lock(&g_stall_mu);
+        g_trigger_kind = argv[1][0];
+        g_trigger_op = op;
+        strcpy(g_trigger_pat, pat);
+        pthread_mutex_unlock(&g_stall_mu);
+        return reply_ok();
+    }
     if (!strcmp(cmd, "fail") && argc == 2 && !strcmp(argv[1], "clear")) {
         atomic_store(&g_fail_write_left, 0);
         atomic_store(&g_fail_fsync_left, 0);

@@ -337,6 +337,11 @@ static char *crash(int tear, uint64_t seed) {
     free(c.torn.p);
     free(dropped.p);
     free(restored.p);
+    /* the power came back: a stuck card is not stuck any more */
+    pthread_mutex_lock(&g_stall_mu);
+    g_stall = 0;
+    g_trigger_kind = 0;
+    pthread_mutex_unlock(&g_stall_mu);
     atomic_store(&g_frozen, 0);
     pthread_mutex_unlock(&g_ns_mu);
     pthread_rwlock_unlock(&g_gate);

@@ -19,6 +19,7 @@
  * Control: a unix socket, one line per command, one JSON line per reply (see CrashFs.cs and README.md):
  *   ping | stats | delay <ms> | stall | release | fail <write|fsync> <errno> <count|all> | fail clear
  *   capacity <bytes> | freeze | crash <tear 0|1> <seed>
+ *   stall-on file <substring> | stall-on dir <+|-|~|*><substring>   (one-shot: stall from the first matching fsync)
  * "freeze" makes every later operation fail with EIO (the power is off) after in-flight operations finish;
  * "crash" discards what was not durable, presents the surviving state and unfreezes.
  *
@@ -88,6 +89,7 @@ typedef struct node {
 
 typedef struct fh {
     int fd;
+    char *path; /* at open (libfuse passes no path to fsync with nullpath_ok); for stall triggers only */
     unsigned gen;
     int sync;
     int append;
@@ -118,6 +120,11 @@ static pthread_mutex_t g_stall_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_stall_cv = PTHREAD_COND_INITIALIZER;
 static int g_stall;
 static atomic_int g_stalled_now;
+/* One-shot stall trigger: the first fsync of a file whose path contains g_trigger_pat ('f'), or the first directory
+ * fsync whose pending entries include such a name ('d'; g_trigger_op '+' added, '-' removed, '~' replaced, '*' any),
+ * turns the stall on before it waits. A power cut clears both. */
+static char g_trigger_kind, g_trigger_op;
+static char g_trigger_pat[256];
 static atomic_long g_fail_write_left, g_fail_fsync_left; /* -1 = all */
 static atomic_int g_fail_write_errno, g_fail_fsync_errno;
 static atomic_llong g_capacity; /* 0 = unlimited */
@@ -296,6 +303,14 @@ static int fsync_wait(void) {
     }
     pthread_mutex_unlock(&g_stall_mu);
     return atomic_load(&g_frozen) ? -EIO : 0;
+}
+
+static int trigger_file(const char *path) {
+    pthread_mutex_lock(&g_stall_mu);
+    int hit = g_trigger_kind == 'f' && path && strstr(path, g_trigger_pat);
+    if (hit) { g_trigger_kind = 0; g_stall = 1; }
+    pthread_mutex_unlock(&g_stall_mu);
+    return hit;
 }
 
 static const char *rel(const char *path) { return (path[0] == '/' && path[1] == 0) ? "." : path + 1; }
@@ -555,9 +570,10 @@ static int cf_truncate(const char *path, off_t size, struct fuse_file_info *fi) 
     return r;
 }
 
-static int open_common(int fd, struct fuse_file_info *fi, node_t *n) {
+static int open_common(const char *path, int fd, struct fuse_file_info *fi, node_t *n) {
     fh_t *h = calloc(1, sizeof *h);
     h->fd = fd;
+    h->path = strdup(path);
     h->gen = atomic_load(&g_gen);
     h->sync = (fi->flags & O_DSYNC) != 0; /* O_SYNC includes the O_DSYNC bit */
     h->append = (fi->flags & O_APPEND) != 0;
@@ -585,7 +601,7 @@ static int cf_open(const char *path, struct fuse_file_info *fi) {
     else {
         node_t *n = node_get(&st);
         if (fi->flags & O_TRUNC) r = do_truncate(n, fd, 0);
-        if (r == 0) r = open_common(fd, fi, n);
+        if (r == 0) r = open_common(path, fd, fi, n);
         else close(fd);
     }
     leave();
@@ -606,7 +622,7 @@ static int cf_create(const char *path, mode_t mode, struct fuse_file_info *fi) {
     else {
         node_t *n = created ? node_fresh(&st) : node_get(&st);
         if (!created && (fi->flags & O_TRUNC)) r = do_truncate(n, fd, 0);
-        if (r == 0) r = open_common(fd, fi, n);
+        if (r == 0) r = open_common(path, fd, fi, n);
         else close(fd);
     }
     pthread_mutex_unlock(&g_ns_mu);
@@ -701,12 +717,14 @@ static int cf_release(const char *path, struct fuse_file_info *fi) {
     (void)path;
     fh_t *h = FH(fi);
     close(h->fd);
+    free(h->path);
     free(h);
     return 0;
 }
 
 static int cf_fsync(const char *path, int datasync, struct fuse_file_info *fi) {
-    (void)path; (void)datasync;
+    (void)datasync;
+    trigger_file(path ? path : fi && fi->fh ? FH(fi)->path : NULL);
     int e = fsync_wait();
     if (e) return e;
     if ((e = enter())) return e;
@@ -824,8 +842,51 @@ static void snapshot_dir(node_t *dir, int dirfd) {
     free(old);
 }
 
+/* Does the directory have a pending (not yet durable) entry change of kind op whose name contains pat? */
+static int dir_pending(node_t *dir, int dirfd, char op, const char *pat) {
+    int fd = dup(dirfd);
+    DIR *dd = fdopendir(fd);
+    rewinddir(dd);
+    int hit = 0;
+    struct dirent *de;
+    while (!hit && (de = readdir(dd))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strstr(de->d_name, pat)) continue;
+        struct stat st;
+        if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)) continue;
+        size_t i = 0;
+        while (i < dir->nents && strcmp(dir->ents[i].name, de->d_name)) i++;
+        if (i == dir->nents) hit = op == '+' || op == '*';
+        else if (dir->ents[i].ino != st.st_ino) hit = op == '~' || op == '*';
+    }
+    closedir(dd);
+    for (size_t i = 0; !hit && (op == '-' || op == '*') && i < dir->nents; i++) {
+        struct stat st;
+        if (strstr(dir->ents[i].name, pat) && fstatat(dirfd, dir->ents[i].name, &st, AT_SYMLINK_NOFOLLOW)) hit = 1;
+    }
+    return hit;
+}
+
+static void trigger_dir(struct fuse_file_info *fi) {
+    pthread_mutex_lock(&g_stall_mu);
+    int armed = g_trigger_kind == 'd';
+    pthread_mutex_unlock(&g_stall_mu);
+    if (!armed || enter()) return;
+    dh_t *d = (dh_t *)(uintptr_t)fi->fh;
+    pthread_mutex_lock(&g_ns_mu);
+    node_t *dir = node_lookup(d->ino);
+    pthread_mutex_lock(&g_stall_mu);
+    if (g_trigger_kind == 'd' && dir && d->gen == atomic_load(&g_gen) && dir_pending(dir, dirfd(d->dir), g_trigger_op, g_trigger_pat)) {
+        g_trigger_kind = 0;
+        g_stall = 1;
+    }
+    pthread_mutex_unlock(&g_stall_mu);
+    pthread_mutex_unlock(&g_ns_mu);
+    leave();
+}
+
 static int cf_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi) {
     (void)path; (void)datasync;
+    trigger_dir(fi);
     int e = fsync_wait();
     if (e) return e;
     if ((e = enter())) return e;

@@ -241,4 +241,37 @@ public sealed class CrashFsTests
         await Assert.ThrowsAnyAsync<IOException>(() => syncing.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("x", File.ReadAllText(Path.Combine(fs.Path, "f")));
     }
+
+    [Fact]
+    public async Task StallFsyncAtDirectory_CutWhileTheNewNameIsBeingSynced_LosesTheName()
+    {
+        await using var fs = await CrashFs.MountAsync();
+        await fs.StallFsyncAtDirectoryAsync(EntryChange.Added, ".log");
+        WriteNew(Path.Combine(fs.Path, "other"), "x", fsync: true);
+        PosixSync.Directory(fs.Path); // no pending .log name: does not trigger
+        WriteNew(Path.Combine(fs.Path, "0001.log"), "record", fsync: true);
+        var syncing = Task.Run(() => PosixSync.Directory(fs.Path));
+
+        await fs.WaitUntilStalledAsync(TimeSpan.FromSeconds(30));
+        var report = await fs.PowerCutAsync();
+
+        await Assert.ThrowsAnyAsync<IOException>(() => syncing.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["0001.log"], report.Dropped);
+        Assert.True(File.Exists(Path.Combine(fs.Path, "other")));
+        Append(Path.Combine(fs.Path, "other"), "y", fsync: true); // the cut cleared the stall
+    }
+
+    [Fact]
+    public async Task StallFsyncAtFile_MatchingFileOnly()
+    {
+        await using var fs = await CrashFs.MountAsync(new CrashFsOptions { Populate = root => { File.WriteAllText(Path.Combine(root, "a"), ""); File.WriteAllText(Path.Combine(root, "checkpoint.tmp"), ""); } });
+        await fs.StallFsyncAtFileAsync("checkpoint.tmp");
+        Append(Path.Combine(fs.Path, "a"), "x", fsync: true);
+        Assert.Equal(0, (await fs.StatsAsync()).StalledFsyncs);
+
+        var syncing = Task.Run(() => Append(Path.Combine(fs.Path, "checkpoint.tmp"), "x", fsync: true));
+        await fs.WaitUntilStalledAsync(TimeSpan.FromSeconds(30));
+        await fs.ReleaseFsyncAsync();
+        await syncing.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }

@@ -152,8 +152,42 @@ public sealed class CrashFs : IAsyncDisposable
     /// <summary>Adds <paramref name="delay"/> to every file and directory fsync (an SD card: 5–20 ms).</summary>
     public Task SetFsyncDelayAsync(TimeSpan delay) => CommandAsync($"delay {(int)delay.TotalMilliseconds}");
 
-    /// <summary>From now, fsyncs block (a stuck SD card) until <see cref="ReleaseFsyncAsync"/> or a power cut.</summary>
+    /// <summary>From now, fsyncs block (a stuck SD card) until <see cref="ReleaseFsyncAsync"/> or a power cut (which clears the stall).</summary>
     public Task StallFsyncAsync() => CommandAsync("stall");
+
+    /// <summary>
+    /// Arms a one-shot trigger: the first fsync of a file whose path (relative to the mount, with a leading '/')
+    /// contains <paramref name="pathContains"/> turns the stall on and blocks, as do all fsyncs after it, until
+    /// <see cref="ReleaseFsyncAsync"/> or a power cut. Cut with <see cref="WaitUntilStalledAsync"/> to hit that instant.
+    /// </summary>
+    public Task StallFsyncAtFileAsync(string pathContains) => CommandAsync("stall-on file " + Pattern(pathContains));
+
+    /// <summary>
+    /// Arms a one-shot trigger: the first directory fsync that would make durable a <paramref name="change"/> of a name
+    /// containing <paramref name="nameContains"/> (e.g. <c>(Added, ".log")</c>: a new segment; <c>(Removed, ".log")</c>:
+    /// a retention delete; <c>(Replaced, "checkpoint")</c>: a checkpoint rename) stalls, like <see cref="StallFsyncAtFileAsync"/>.
+    /// </summary>
+    public Task StallFsyncAtDirectoryAsync(EntryChange change, string nameContains)
+    {
+        char op = change switch { EntryChange.Added => '+', EntryChange.Removed => '-', EntryChange.Replaced => '~', _ => '*' };
+        return CommandAsync($"stall-on dir {op}{Pattern(nameContains)}");
+    }
+
+    /// <summary>Waits until at least one fsync is blocked by a stall (a safety timeout, not a performance bound).</summary>
+    /// <exception cref="TimeoutException">Nothing stalled within <paramref name="timeout"/>.</exception>
+    public Task WaitUntilStalledAsync(TimeSpan timeout) =>
+        Eventually.TrueAsync(async () => (await StatsAsync()).StalledFsyncs > 0, timeout, "an fsync to stall on the crashfs trigger");
+
+    private static string Pattern(string text)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        if (text.Any(char.IsWhiteSpace))
+        {
+            throw new ArgumentException("the pattern cannot contain white space", nameof(text));
+        }
+
+        return text;
+    }
 
     /// <summary>Lets stalled and later fsyncs complete.</summary>
     public Task ReleaseFsyncAsync() => CommandAsync("release");
