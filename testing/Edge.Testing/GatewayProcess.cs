@@ -57,6 +57,9 @@ public sealed class GatewayProcess : IDisposable
 
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
+    /// <summary>Extra environment variables for the process (e.g. systemd's NOTIFY_SOCKET), applied at each start.</summary>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Starts the gateway and waits until its MQTT port accepts connections.</summary>
     public async Task StartAsync()
     {
@@ -70,6 +73,11 @@ public sealed class GatewayProcess : IDisposable
         foreach (var argument in _arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
         }
 
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the gateway");
