@@ -36,7 +36,8 @@ internal sealed class DeviceCredentialStore
 
     public DeviceCredentialStore(string storagePath)
     {
-        Directory.CreateDirectory(storagePath);
+        // 'device add' may run before the gateway ever started: the new data directory must survive a power cut.
+        Edge.Storage.DurableDirectory.Create(storagePath);
         _path = Path.Combine(storagePath, FileName);
         Reload();
     }
@@ -247,11 +248,12 @@ internal sealed class DeviceCredentialStore
             using (var stream = new FileStream(temp, options))
             {
                 stream.Write(json);
-                stream.Flush(flushToDisk: true);
+                Edge.Storage.FileSync.FlushData(stream); // FileStream.Flush(true) ignores an EIO from fsync.
             }
 
             FileOwnership.MatchOwner(Path.GetDirectoryName(_path)!, temp, _path + ".lock");
             File.Move(temp, _path, overwrite: true);
+            Edge.Storage.FileSync.FlushDirectory(Path.GetDirectoryName(_path)!); // The rename is durable only now.
         }
         finally
         {

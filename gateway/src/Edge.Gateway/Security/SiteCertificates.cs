@@ -19,7 +19,7 @@ internal static class SiteCertificates
     /// <summary>Creates (or reuses) the site CA in <paramref name="directory"/> and issues a server certificate for the names.</summary>
     public static void CreateServer(string directory, IReadOnlyCollection<string> hosts, int validDays)
     {
-        Directory.CreateDirectory(directory);
+        Edge.Storage.DurableDirectory.Create(directory); // tls/ and, on a new install, the data directory above it.
         using var ca = LoadOrCreateCa(directory, validDays * 5);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(CommonName(hosts.FirstOrDefault() ?? "edge-gateway"), key, HashAlgorithmName.SHA256);
@@ -51,7 +51,7 @@ internal static class SiteCertificates
             throw new InvalidOperationException($"no site CA in '{caDirectory}' (run 'Edge.Gateway cert create' first)");
         }
 
-        Directory.CreateDirectory(outDirectory);
+        Edge.Storage.DurableDirectory.Create(outDirectory);
         using var ca = LoadOrCreateCa(caDirectory, validDays);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(CommonName(deviceId), key, HashAlgorithmName.SHA256);
@@ -143,9 +143,15 @@ internal static class SiteCertificates
             options.UnixCreateMode = secret ? UnixFileMode.UserRead | UnixFileMode.UserWrite : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         }
 
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(pem);
-        writer.Write('\n');
+        using (var stream = new FileStream(path, options))
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(pem);
+            writer.Write('\n');
+            writer.Flush();
+            Edge.Storage.FileSync.FlushData(stream);
+        }
+
+        Edge.Storage.FileSync.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 }
