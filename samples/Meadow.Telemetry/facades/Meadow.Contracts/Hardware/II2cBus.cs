@@ -1,0 +1,9 @@
+// Facade (declaration only) of the Meadow.Contracts package (assembly Meadow.Contracts), declared from the Meadow API
+// reference (developer.wildernesslabs.co, /docs/api/Meadow) and WildernessLabs/Meadow.Contracts (develop). Bodies throw null.
+
+namespace Meadow.Hardware;
+
+public interface II2cBus
+{
+    I2cBusSpeed BusSpeed { get; set; }
+}

@@ -1,0 +1,9 @@
+// Facade (declaration only) of the Meadow.Units package (assembly Meadow.Units), declared from the Meadow API
+// reference (developer.wildernesslabs.co, /docs/api/Meadow.Units) and WildernessLabs/Meadow.Units. Bodies throw null.
+
+namespace Meadow.Units;
+
+public struct Temperature
+{
+    public double Celsius => throw null!;
+}
