@@ -54,7 +54,8 @@ public sealed class EdgeDeviceOptions
 
     /// <summary>
     /// MQTT 5 session expiry interval [MQTT-3.1.2-11]: the broker keeps the session (subscriptions and queued
-    /// QoS 1 commands) this long after a disconnect. Default 1 h.
+    /// QoS 1 commands) this long after a disconnect. Default 1 h. net8.0 build only: the netstandard2.1 build (Meadow
+    /// F7) speaks MQTT 3.1.1, whose persistent session has no expiry interval (the broker's own setting applies).
     /// </summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
 
@@ -73,7 +74,9 @@ public sealed class EdgeDeviceOptions
     /// </summary>
     public uint? BootId { get; set; }
 
-    /// <summary>Clock for timestamps, batching, polling and backoff. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// Clock for timestamps, batching, polling and (net8.0 build) reconnect backoff. Default <see cref="TimeProvider.System"/>.
+    /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Logger factory. Default null (no logging).</summary>
