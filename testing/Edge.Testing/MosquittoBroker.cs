@@ -13,11 +13,11 @@ public sealed class MosquittoBroker : IDisposable
     private readonly string _configPath;
     private Process? _process;
 
-    private MosquittoBroker(string executable, int port, bool persistence)
+    private MosquittoBroker(string executable, int port, bool persistence, string directory, IEnumerable<string>? extraConfig)
     {
         _executable = executable;
         Port = port;
-        _directory = Directory.CreateTempSubdirectory("edge-mosquitto-").FullName;
+        _directory = directory;
         _configPath = Path.Combine(_directory, "mosquitto.conf");
         File.WriteAllLines(_configPath,
         [
@@ -29,6 +29,7 @@ public sealed class MosquittoBroker : IDisposable
             $"persistence_location {_directory}/",
             "log_type error",
             "log_type warning",
+            .. extraConfig ?? [],
         ]);
     }
 
@@ -40,11 +41,14 @@ public sealed class MosquittoBroker : IDisposable
 
     /// <summary>
     /// Starts Mosquitto on a free port (or skips/fails the test when it is not installed; see <see cref="Requirements"/>).
-    /// With persistence, sessions and queued messages survive <see cref="Restart"/>.
+    /// With persistence, sessions and queued messages survive <see cref="Restart"/>. <paramref name="extraConfig"/> gets the broker's
+    /// private directory (to write files there, e.g. an ACL) and returns lines appended to mosquitto.conf (e.g. acl_file).
     /// </summary>
-    public static async Task<MosquittoBroker> StartAsync(bool persistence = false, int? port = null)
+    public static async Task<MosquittoBroker> StartAsync(bool persistence = false, int? port = null, Func<string, IEnumerable<string>>? extraConfig = null)
     {
-        var broker = new MosquittoBroker(Requirements.Tool("mosquitto"), port ?? FreeTcpPort.Next(), persistence);
+        var executable = Requirements.Tool("mosquitto");
+        var directory = System.IO.Directory.CreateTempSubdirectory("edge-mosquitto-").FullName;
+        var broker = new MosquittoBroker(executable, port ?? FreeTcpPort.Next(), persistence, directory, extraConfig?.Invoke(directory));
         await broker.StartProcessAsync();
         return broker;
     }
