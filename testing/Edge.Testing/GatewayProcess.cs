@@ -80,13 +80,15 @@ public sealed class GatewayProcess : IDisposable
             info.Environment[name] = value;
         }
 
+        int linesBefore = _output.Count;
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the gateway");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue("stderr: " + e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        // Only this start's lines count: after a restart the previous run's "listening" line is still in Output.
         await Eventually.TrueAsync(
-            () => _process.HasExited || Output.Contains("MQTT broker listening", StringComparison.Ordinal),
+            () => _process.HasExited || _output.Skip(linesBefore).Any(l => l.Contains("MQTT broker listening", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(60),
             "the gateway to listen");
         if (_process.HasExited)
