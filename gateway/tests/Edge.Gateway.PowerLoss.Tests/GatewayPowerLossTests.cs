@@ -33,8 +33,10 @@ public sealed class GatewayPowerLossTests
             }
 
             await rig.ProgressAsync(60, $"60 PUBACKs before cut {cut}");
+            var kafkaUp = cut is < 5 or >= 10;
+            var durableCheckpoint = kafkaUp ? await rig.WaitForDurableCheckpointAsync() : 0;
             await Task.Delay(random.Next(0, 250));
-            await rig.CutAsync(tear: cut % 2 == 1);
+            await rig.CutAsync(tear: cut % 2 == 1, durableCheckpoint);
         }
 
         await rig.ProgressAsync(60, "60 PUBACKs after the last restart");
