@@ -75,6 +75,8 @@ public sealed partial class MqttClient : IDisposable
         Check(options.Password == null || options.UserName != null, "a Password needs a UserName [MQTT-3.1.2-22]");
         Check(options.PollMilliseconds > 0, "PollMilliseconds must be positive");
         Check(options.WillTopic == null || options.WillQos == MqttQos.AtMostOnce || options.WillQos == MqttQos.AtLeastOnce, "WillQos must be 0 or 1");
+        var flash = options.PersistentQueue as FlashQueue;
+        Check(flash == null || flash.MaxRecordBytes >= options.MaxPacketBytes, "FlashQueueOptions.MaxRecordBytes must be at least MqttClientOptions.MaxPacketBytes (a larger message could not be spilled)");
         _channel = channel;
         _clientId = options.ClientId!;
         _userName = options.UserName;

@@ -50,7 +50,11 @@ public sealed class MqttClientOptions
     /// <summary>What the queue does when its budget is used up. Default <see cref="QueueFullPolicy.DropOldest"/>.</summary>
     public QueueFullPolicy QueueFullPolicy { get; set; } = QueueFullPolicy.DropOldest;
 
-    /// <summary>Optional overflow of the RAM queue on flash; see <see cref="IPersistentQueue"/>. Default null.</summary>
+    /// <summary>
+    /// Optional overflow of the RAM queue on flash, e.g. <c>new FlashQueue(new FlashQueueOptions())</c> (128 KiB in
+    /// <c>I:\edge-queue</c>): when RAM is full the oldest messages move there, sent or not, and survive a reset.
+    /// Give each client its own instance. See <see cref="IPersistentQueue"/>. Default null (RAM only).
+    /// </summary>
     public IPersistentQueue? PersistentQueue { get; set; }
 
     /// <summary>Most QoS 1 messages sent and not yet acknowledged. Default 16.</summary>

@@ -29,7 +29,9 @@ public sealed class TelemetryOptions
 
     /// <summary>
     /// MQTT settings (queue budget, policy, keep-alive, backoff, clock). ClientId, UserName, Password and the
-    /// last will are set by the runtime from <see cref="DeviceId"/> and <see cref="Secret"/>. Default: defaults.
+    /// last will are set by the runtime from <see cref="DeviceId"/> and <see cref="Secret"/>; MaxPacketBytes is raised to
+    /// <see cref="MaxMessageBytes"/> + 128 when smaller. Flash overflow: set <see cref="MqttClientOptions.PersistentQueue"/>
+    /// to a <see cref="FlashQueue"/>. Default: defaults.
     /// </summary>
     public MqttClientOptions? Mqtt { get; set; }
 }
