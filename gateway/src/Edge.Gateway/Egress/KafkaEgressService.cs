@@ -123,7 +123,8 @@ internal sealed partial class KafkaEgressService : BackgroundService
         catch (Exception ex)
         {
             LogFatal(ex);
-            Environment.ExitCode = ExitCodes.Software;
+            // A checkpoint the disk could not write (EIO) is a storage failure: 74, like the log's own (LogFailureWatch).
+            Environment.ExitCode = ex is IOException ? ExitCodes.IoError : ExitCodes.Software;
             _lifetime.StopApplication();
             throw;
         }
