@@ -55,6 +55,16 @@ internal static class GatewayEndpoints
                 problems.Add("log at Storage:MaxBytes");
             }
 
+            if (stats.DiskFull)
+            {
+                problems.Add("disk full: the file system of Storage:Path has no space");
+            }
+
+            if (stats.WriteFailure is { } failure)
+            {
+                problems.Add("storage I/O error: " + failure);
+            }
+
             return problems.Count == 0
                 ? Results.Text("ready\n")
                 : Results.Text(string.Join("; ", problems) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -73,7 +83,7 @@ internal static class GatewayEndpoints
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             _startedMs,
             devices,
-            new LogStatus(stats.UnacknowledgedRecords, stats.RetainedBytes, settings.Storage.MaxBytes, stats.OldestUnacknowledgedTimestampMs, stats.BytesWritten, stats.Fsyncs, stats.DroppedRecords),
+            new LogStatus(stats.UnacknowledgedRecords, stats.RetainedBytes, settings.Storage.MaxBytes, stats.OldestUnacknowledgedTimestampMs, stats.BytesWritten, stats.Fsyncs, stats.DroppedRecords, stats.DiskFull, stats.WriteFailure),
             new KafkaStatus(
                 egress.KafkaReachable,
                 endpoint.IsDevelopment,

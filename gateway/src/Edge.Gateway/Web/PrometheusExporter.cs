@@ -34,6 +34,9 @@ internal sealed class PrometheusExporter
         var dropped = factory.CreateCounter("edge_log_dropped_records_total", "Records dropped by Storage:WhenFull=DropOldest (lost).");
         var corrupt = factory.CreateCounter("edge_log_corrupt_records_skipped_total", "Corrupt records skipped inside sealed segments.");
         var tornCut = factory.CreateCounter("edge_log_torn_tail_records_cut_total", "Torn records cut from the tail at recovery.");
+        var diskFull = factory.CreateGauge("edge_log_disk_full", "1 while the file system of Storage:Path is full (ENOSPC): publishes are refused, egress keeps freeing space.");
+        var diskFullEvents = factory.CreateCounter("edge_log_disk_full_events_total", "Writes that met a full file system (each rolled back; nothing acknowledged is lost).");
+        var ioError = factory.CreateGauge("edge_log_io_error", "1 after an I/O error (EIO) failed the log: publishes are refused until the restart that follows.");
 
         metrics.Registry.AddBeforeCollectCallback(() =>
         {
@@ -73,6 +76,9 @@ internal sealed class PrometheusExporter
             dropped.IncTo(stats.DroppedRecords);
             corrupt.IncTo(stats.CorruptRecordsSkipped);
             tornCut.IncTo(stats.TornTailRecordsCut);
+            diskFull.Set(stats.DiskFull ? 1 : 0);
+            diskFullEvents.IncTo(stats.DiskFullEvents);
+            ioError.Set(stats.WriteFailure is null ? 0 : 1);
         });
     }
 }

@@ -15,7 +15,8 @@ internal sealed record StatusSnapshot(
 
 internal sealed record DeviceStatus(string Id, bool Connected, long LastSeenMs, long Messages, long Bytes, long Waiting);
 
-internal sealed record LogStatus(long Records, long Bytes, long MaxBytes, long? OldestUnacknowledgedMs, long BytesWritten, long Fsyncs, long Dropped);
+/// <summary>The log: <c>DiskFull</c> while its file system is full (publishes refused), <c>IoError</c> the I/O error that failed it, or null.</summary>
+internal sealed record LogStatus(long Records, long Bytes, long MaxBytes, long? OldestUnacknowledgedMs, long BytesWritten, long Fsyncs, long Dropped, bool DiskFull, string? IoError);
 
 /// <summary>Kafka egress: <c>Stalled</c> means Kafka answers but nothing waiting was acknowledged for <c>Kafka:StallSeconds</c>.</summary>
 internal sealed record KafkaStatus(
