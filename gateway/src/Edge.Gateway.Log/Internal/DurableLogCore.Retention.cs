@@ -43,6 +43,16 @@ internal sealed partial class DurableLogCore
                 File.Delete(Path.Combine(_directory, SmallFile.TempName(CheckpointFile.FileName)));
                 fsyncs = CheckpointFile.Write(_directory, committedOffset);
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Any other I/O error on the log's storage fails the log too: its page cache can no longer be trusted.
+                lock (_sync)
+                {
+                    _fatal ??= ex;
+                }
+
+                throw;
+            }
 
             Interlocked.Add(ref _fsyncs, fsyncs);
             Interlocked.Add(ref _bytesWritten, CheckpointFile.Size);

@@ -137,6 +137,7 @@ internal static partial class GatewayApp
             builder.Services.AddSingleton<MqttIngestService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
             builder.Services.AddHostedService<StatusReporter>();
+            builder.Services.AddHostedService<LogFailureWatch>();
             builder.Services.AddSingleton<IPipelineHealth, PipelineWatch>();
             builder.Services.AddHostedService<SystemdWatchdogService>();
             if (demo)

@@ -106,6 +106,7 @@ internal sealed partial class GatewaySettings
         Require(Storage.SegmentBytes >= 64 * 1024, "Storage:SegmentBytes", $"must be at least 65536 (was {Storage.SegmentBytes})");
         Require(Storage.SegmentBytes <= Storage.MaxBytes / 4, "Storage:SegmentBytes", $"must be at most Storage:MaxBytes / 4 = {Storage.MaxBytes / 4} so that dropping or deleting a segment frees space (was {Storage.SegmentBytes})");
         Require(Enum.IsDefined(Storage.WhenFull), "Storage:WhenFull", "must be Reject or DropOldest");
+        Require(Storage.IoErrorExitSeconds is >= 0 and <= 3600, "Storage:IoErrorExitSeconds", $"must be between 0 and 3600 (was {Storage.IoErrorExitSeconds})");
         Require(Mqtt.MaxPayloadBytes + 132_000 <= Storage.SegmentBytes, "Mqtt:MaxPayloadBytes", "plus topic and client id must fit in one Storage:SegmentBytes");
 
         Require(KafkaTopicPattern().IsMatch(Kafka.Topic ?? ""), "Kafka:Topic", $"must be a Kafka topic name: 1-249 of A-Z a-z 0-9 . _ - (was '{Kafka.Topic}')");

@@ -19,4 +19,11 @@ internal sealed class StorageOptions
     /// <c>DropOldest</c> (the oldest unsent segment is deleted and counted — readings are lost).
     /// </summary>
     public LogFullPolicy WhenFull { get; set; } = LogFullPolicy.Reject;
+
+    /// <summary>
+    /// <c>Storage:IoErrorExitSeconds</c>: after an I/O error (EIO) failed the log, stay up at least this long (the
+    /// status page, /metrics and /readyz show the error, Kafka egress drains what is on disk), then exit with 74 for a
+    /// restart and recovery. Default 60 s; 0-3600.
+    /// </summary>
+    public int IoErrorExitSeconds { get; set; } = 60;
 }

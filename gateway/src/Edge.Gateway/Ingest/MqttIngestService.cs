@@ -258,9 +258,8 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     {
         if (Interlocked.Exchange(ref _logFailed, 1) == 0)
         {
+            // Hosting.LogFailureWatch decides when the process exits (after Kafka has what is on disk).
             LogLogFailed(ex);
-            Environment.ExitCode = ExitCodes.IoError;
-            _lifetime.StopApplication();
         }
     }
 
@@ -282,6 +281,6 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     [LoggerMessage(Level = LogLevel.Warning, Message = "Log full ({Reason}): refusing publishes, e.g. from {ClientId} ({Response}); devices resend once Kafka drains the log. Refused so far: {Refused}")]
     private partial void LogFull(string reason, string clientId, string response, long refused);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "STORAGE I/O ERROR: the durable log failed (a failing SD card?); refusing publishes and stopping with exit 74 so that systemd restarts the gateway and recovery re-reads the disk")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "STORAGE I/O ERROR: the durable log failed (a failing SD card?); refusing publishes")]
     private partial void LogLogFailed(Exception exception);
 }
