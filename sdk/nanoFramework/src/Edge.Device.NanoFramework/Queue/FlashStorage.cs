@@ -18,8 +18,8 @@ namespace Edge.Device.NanoFramework;
 /// place. A file's creation and deletion are committed in LittleFS's metadata with the same atomicity: there is no
 /// directory to sync.</item>
 /// <item>The host build (tests, simulated fleets): POSIX semantics, where data is durable only after fsync and a
-/// created or deleted name only after an fsync of its directory: <c>Flush(true)</c> and
-/// <c>Edge.Storage.FileSync.FlushDirectory</c>.</item>
+/// created or deleted name only after an fsync of its directory: <c>Edge.Storage.FileSync.FlushData</c> and
+/// <c>FlushDirectory</c>, which throw when the sync fails (a failed append is then refused, never acknowledged).</item>
 /// </list>
 /// Not thread-safe (the queue calls it under the client's lock).
 /// </remarks>
@@ -99,7 +99,8 @@ internal sealed class FlashStorage
 #if NANOFRAMEWORK_1_0
         stream.Flush(); // a no-op upstream: the firmware already closed (committed) the file in Write
 #else
-        stream.Flush(true); // fsync
+        // fdatasync that throws on failure: .NET's Flush(true) ignores EIO from fsync (found with testing/crashfs).
+        Edge.Storage.FileSync.FlushData(stream);
 #endif
     }
 

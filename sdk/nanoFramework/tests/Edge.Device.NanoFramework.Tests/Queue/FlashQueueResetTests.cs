@@ -6,11 +6,11 @@ namespace Edge.Device.NanoFramework.Tests.Queue;
 /// A reset at any moment: a workload of appends, removals and reopens is recorded as the queue's write sequence
 /// (every create, append, truncate and delete, in order); then for every prefix of that sequence, with the next
 /// operation torn at every byte (and garbled: random or erased bytes where the rest should be), the directory is
-/// rebuilt, the queue reopened, one record appended and the queue reopened again. What it reads back must be exactly
+/// rebuilt, the queue reopened, one record appended and one removed, and the queue reopened again. What it reads back must be exactly
 /// the records whose append had returned, minus those whose removal had returned, give or take the one operation the
 /// reset interrupted: nothing lost, nothing that was not appended, nothing out of order.
 /// </summary>
-public sealed class FlashQueueResetTests : IDisposable
+public sealed class FlashQueueResetTests(ITestOutputHelper output) : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("edge-flashq-reset-");
 
@@ -80,6 +80,7 @@ public sealed class FlashQueueResetTests : IDisposable
                 FlashJournal.Apply(baseline, op);
             }
 
+            output.WriteLine($"{journal.Ops.Count} operations, {records.Count} records appended, {checkedStates} reset states checked");
             Assert.True(checkedStates > 1_500, $"only {checkedStates} reset states checked");
         }
         finally
@@ -173,16 +174,23 @@ public sealed class FlashQueueResetTests : IDisposable
         var marker = new byte[] { 0xEE, 0xEE, 0xEE, 0xEE, 1, 2, 3 };
         var what = $"reset at operation {p}{(torn is null ? "" : $" ({torn.Kind} {torn.Name} after {bytes} of {torn.Data.Length} bytes{(tail is null ? "" : ", then garbage")})")}";
         bool markerAppended;
+        List<byte[]> read = [];
+        var buffer = new byte[64];
         using (var recovered = new FlashQueue(Options(state)))
         {
+            // After recovery: one append and one removal, each must hold across the next reopen too.
             markerAppended = recovered.TryAppend(marker, 0, marker.Length);
             Assert.True(markerAppended || recovered.UsedBytes + 15 > 700, what + ": append after recovery refused with room");
+            var n = recovered.PeekFirst(buffer, 0);
+            if (n > 0)
+            {
+                read.Add(buffer[..n]);
+                recovered.RemoveFirst();
+            }
         }
 
-        List<byte[]> read = [];
         using (var again = new FlashQueue(Options(state)))
         {
-            var buffer = new byte[64];
             while (again.Count > 0)
             {
                 var n = again.PeekFirst(buffer, 0);
