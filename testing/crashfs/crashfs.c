@@ -20,8 +20,9 @@
  *   ping | stats | delay <ms> | stall | release | fail <write|fsync> <errno> <count|all> | fail clear
  *   capacity <bytes> | freeze | crash <tear 0|1> <seed>
  *   stall-on file <substring> | stall-on dir <+|-|~|*><substring>   (one-shot: stall from the first matching fsync)
- * "freeze" makes every later operation fail with EIO (the power is off) after in-flight operations finish;
- * "crash" discards what was not durable, presents the surviving state and unfreezes.
+ * "freeze" is the cut instant: in-flight operations finish, later ones block (the power is off) until their caller is
+ * being SIGKILLed (then EIO, which its user code never sees) or the power is back; "crash" discards what was not
+ * durable, presents the surviving state and unfreezes.
  *
  * Usage: crashfs <backing-root> <graveyard-dir> <control-socket> <mountpoint> [fuse options]
  */
@@ -270,10 +271,45 @@ static void mark_durable(node_t *n, int fd) {
 
 /* ---------- gate, faults ---------- */
 
-static int enter(void) {
-    pthread_rwlock_rdlock(&g_gate);
-    if (atomic_load(&g_frozen)) { pthread_rwlock_unlock(&g_gate); return -EIO; }
+/* Is the calling thread being killed (SIGKILL pending) or gone? Then it can never see the result of its call. */
+static int caller_doomed(pid_t pid) {
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 1;
+    int doomed = 0;
+    while (!doomed && fgets(line, sizeof line, f)) {
+        unsigned long long mask;
+        char state;
+        if (sscanf(line, "State:\t%c", &state) == 1) doomed = state == 'Z' || state == 'X';
+        else if (sscanf(line, "SigPnd:\t%llx", &mask) == 1 || sscanf(line, "ShdPnd:\t%llx", &mask) == 1)
+            doomed = (mask & (1ull << (SIGKILL - 1))) != 0;
+    }
+    fclose(f);
+    return doomed;
+}
+
+/* While the power is off (frozen) a call blocks: it completes neither before the cut nor, for its caller, ever. Once
+ * the caller is being killed it gets EIO (the kernel will not return to its user code); once the power is back
+ * (after the crash) it continues on the surviving state (calls on files opened before the cut then fail). */
+static int wait_power(void) {
+    while (atomic_load(&g_frozen)) {
+        struct fuse_context *ctx = fuse_get_context();
+        if (ctx && caller_doomed(ctx->pid)) return -EIO;
+        struct timespec ts = { 0, 1000000L };
+        nanosleep(&ts, NULL);
+    }
     return 0;
+}
+
+static int enter(void) {
+    for (;;) {
+        pthread_rwlock_rdlock(&g_gate);
+        if (!atomic_load(&g_frozen)) return 0;
+        pthread_rwlock_unlock(&g_gate);
+        int e = wait_power();
+        if (e) return e;
+    }
 }
 static void leave(void) { pthread_rwlock_unlock(&g_gate); }
 
@@ -302,7 +338,7 @@ static int fsync_wait(void) {
         atomic_fetch_sub(&g_stalled_now, 1);
     }
     pthread_mutex_unlock(&g_stall_mu);
-    return atomic_load(&g_frozen) ? -EIO : 0;
+    return wait_power();
 }
 
 static int trigger_file(const char *path) {

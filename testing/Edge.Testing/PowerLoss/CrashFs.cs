@@ -110,9 +110,11 @@ public sealed class CrashFs : IAsyncDisposable
     }
 
     /// <summary>
-    /// Power cut: from this instant every file operation fails with EIO; <paramref name="kill"/> runs (it must end
-    /// every process using the mount, e.g. <c>() =&gt; gateway.Kill()</c>); then everything not durable is discarded
-    /// and the surviving state is presented on <see cref="Path"/>. With <paramref name="tear"/> each file's last
+    /// Power cut: from this instant no file operation on the mount completes — a call blocks until its caller is being
+    /// SIGKILLed (it then fails, which the caller's code never sees) or the power is back, so the process under test
+    /// cannot act on anything after the cut; <paramref name="kill"/> runs (it must SIGKILL every process using the
+    /// mount and may wait for them, e.g. <c>() =&gt; gateway.Kill()</c>); then everything not durable is discarded and
+    /// the surviving state is presented on <see cref="Path"/> (calls on files opened before the cut fail with EIO). With <paramref name="tear"/> each file's last
     /// unsynced write survives as a random prefix (0 to length-1 bytes) on top of its durable content (seeded:
     /// EDGE_CRASHFS_SEED reproduces a run; the seed is in the report).
     /// </summary>
