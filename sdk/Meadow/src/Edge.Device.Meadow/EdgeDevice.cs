@@ -36,6 +36,7 @@ public static class EdgeDevice
         Require(o.SessionExpiry >= TimeSpan.Zero && o.SessionExpiry.TotalSeconds <= uint.MaxValue, "SessionExpiry must be 0 s - 136 years");
         Require(o.OperationTimeout > TimeSpan.Zero, "OperationTimeout must be positive");
         Require(o.ReconnectMinDelay > TimeSpan.Zero && o.ReconnectMaxDelay >= o.ReconnectMinDelay, "ReconnectMinDelay must be positive and ReconnectMaxDelay at least as large");
+        Require(o.MaxPermanentRefusals >= 0, "MaxPermanentRefusals must not be negative");
         Require(o.TimeProvider is not null, "TimeProvider must be set");
     }
 

@@ -62,10 +62,21 @@ public sealed class EdgeDeviceOptions
     /// <summary>Time allowed for the TCP connect plus CONNACK, and for each PUBACK. Default 10 s.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Backoff base: the first reconnect waits up to this long (full jitter). Default 1 s.</summary>
+    /// <summary>
+    /// How many times in a row the broker may refuse a pack for a reason a resend cannot change (not authorized, topic
+    /// name invalid, payload format invalid) before the pack is removed from the queue and counted in
+    /// <see cref="EdgeDeviceStats.RejectedReadings"/>, so it does not block every later pack. 0 keeps retrying forever.
+    /// Other refusals (0x97 quota exceeded: a full gateway) are always retried. Default 5.
+    /// </summary>
+    public int MaxPermanentRefusals { get; set; } = 5;
+
+    /// <summary>
+    /// Backoff base: the first reconnect waits up to this long (full jitter); a refused pack is first retried after it
+    /// (doubling per refusal in a row). Default 1 s.
+    /// </summary>
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Backoff ceiling: no reconnect waits longer than this. Default 60 s.</summary>
+    /// <summary>Backoff ceiling: no reconnect and no retry of a refused pack waits longer than this. Default 60 s.</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>

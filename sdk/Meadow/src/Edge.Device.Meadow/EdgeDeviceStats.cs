@@ -27,6 +27,21 @@ public sealed class EdgeDeviceStats
     /// <summary>Packs published and acknowledged (MQTT messages).</summary>
     public long SentMessages { get; init; }
 
+    /// <summary>
+    /// Publishes of packs the broker refused (an MQTT 5 PUBACK reason of 0x80 or more, e.g. 0x97 quota exceeded from a
+    /// gateway whose disk is full; or the client's own queue refusing), each retried after a growing backoff.
+    /// </summary>
+    public long RefusedPublishes { get; init; }
+
+    /// <summary>
+    /// Readings in packs given up after <see cref="EdgeDeviceOptions.MaxPermanentRefusals"/> refusals a resend cannot
+    /// change (not authorized, topic name or payload format invalid): removed from the queue so later packs flow.
+    /// </summary>
+    public long RejectedReadings { get; init; }
+
+    /// <summary>The reason of the most recent refusal (e.g. "QuotaExceeded", "NotAuthorized"), or null if none.</summary>
+    public string? LastRefusal { get; init; }
+
     /// <summary>Commands received (handled or not).</summary>
     public long CommandsReceived { get; init; }
 

@@ -31,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Error, "Queueing a pack failed")]
     public static partial void QueueFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "The broker refused pack {PackId} ({Reason}), refusal {Refusals} in a row; retrying in {Delay}")]
+    public static partial void PublishRefused(ILogger logger, long packId, string reason, int refusals, TimeSpan delay);
+
+    [LoggerMessage(11, LogLevel.Error, "Gave up pack {PackId} ({Readings} readings): the broker refused it {Refusals} times with {Reason}, which a resend cannot change; later packs go on")]
+    public static partial void PackRejected(ILogger logger, long packId, int readings, int refusals, string reason);
 }

@@ -50,7 +50,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
         _session = new EdgeClientSession(options, _logger, _commands.OnMessageAsync);
 #endif
         accessor.Current = _session;
-        _sender = new PackSender(_queue, _session, options.DeviceId, options.TimeProvider, _logger);
+        _sender = new PackSender(_queue, _session, options, _logger);
         _polling = new PollingScheduler(options.TimeProvider, _logger);
     }
 
@@ -236,6 +236,9 @@ internal sealed class SupervisedDevice : IEdgeDevice
             PendingBytes = q.LiveBytes,
             Reconnects = _session.Reconnects,
             SentMessages = _sender.SentMessages,
+            RefusedPublishes = _sender.RefusedPublishes,
+            RejectedReadings = q.RejectedReadings,
+            LastRefusal = _sender.LastRefusal,
             CommandsReceived = _commands.Received,
             IsConnected = _session.IsConnected,
             BootId = BootId,

@@ -9,6 +9,7 @@ public sealed class EdgeDeviceOptionsTests
     [InlineData("QueueDirectory")]
     [InlineData("QueueCapacityBytes")]
     [InlineData("ReconnectMinDelay")]
+    [InlineData("MaxPermanentRefusals")]
     public void Create_InvalidOption_ThrowsNamingIt(string key)
     {
         var options = TestDevices.Options(1883, "/tmp/unused-edge-queue", "ok-device");
@@ -19,6 +20,7 @@ public sealed class EdgeDeviceOptionsTests
             case "Port": options.Port = 70000; break;
             case "QueueDirectory": options.QueueDirectory = ""; break;
             case "QueueCapacityBytes": options.QueueCapacityBytes = 100; break;
+            case "MaxPermanentRefusals": options.MaxPermanentRefusals = -1; break;
             default: options.ReconnectMinDelay = TimeSpan.Zero; break;
         }
 

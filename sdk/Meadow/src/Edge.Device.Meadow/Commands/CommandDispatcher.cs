@@ -112,7 +112,7 @@ internal sealed class CommandDispatcher(string deviceId, MqttSessionAccessor ses
             try
             {
                 await session.Current.WaitConnectedAsync(cancellationToken);
-                var (accepted, _) = await session.Current.PublishAsync(topic, payload, retain: false, cancellationToken);
+                var (accepted, _, _) = await session.Current.PublishAsync(topic, payload, retain: false, cancellationToken);
                 if (accepted)
                 {
                     return;

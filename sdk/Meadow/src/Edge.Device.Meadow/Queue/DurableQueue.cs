@@ -37,6 +37,7 @@ internal sealed partial class DurableQueue : IAsyncDisposable
     private long _ackedReadings;
     private long _ackedPacks;
     private long _droppedReadings;
+    private long _rejectedReadings;
     private long _fsyncs;
     private bool _disposed;
     private bool _needsRoll;
@@ -147,30 +148,20 @@ internal sealed partial class DurableQueue : IAsyncDisposable
     }
 
     /// <summary>Marks every pack up to and including <paramref name="id"/> as delivered and trims the queue.</summary>
-    public void Acknowledge(long id)
-    {
-        lock (_gate)
-        {
-            while (_live.Count > 0 && _live.Peek().Id <= id)
-            {
-                var pack = _live.Dequeue();
-                _liveBytes -= RecordSize(pack.Length);
-                _liveReadings -= pack.Readings;
-                _ackedReadings += pack.Readings;
-                _ackedPacks++;
-            }
+    public void Acknowledge(long id) => Remove(id, delivered: true);
 
-            _ackedThrough = Math.Max(_ackedThrough, id);
-            TrimSegments();
-        }
-    }
+    /// <summary>
+    /// Removes the packs up to and including <paramref name="id"/> without delivery (the broker refused them for good),
+    /// counting their readings as rejected; persisted like an acknowledgement, so they are not resent after a reboot.
+    /// </summary>
+    public void Reject(long id) => Remove(id, delivered: false);
 
     /// <summary>A snapshot of the queue's counters.</summary>
     public QueueCounters GetCounters()
     {
         lock (_gate)
         {
-            return new QueueCounters(_liveReadings, _liveBytes, _live.Count, _queuedReadings, _ackedReadings, _ackedPacks, _droppedReadings, _fsyncs, _segments.Count);
+            return new QueueCounters(_liveReadings, _liveBytes, _live.Count, _queuedReadings, _ackedReadings, _ackedPacks, _droppedReadings, _rejectedReadings, _fsyncs, _segments.Count);
         }
     }
 
@@ -215,6 +206,31 @@ internal sealed partial class DurableQueue : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Remove(long id, bool delivered)
+    {
+        lock (_gate)
+        {
+            while (_live.Count > 0 && _live.Peek().Id <= id)
+            {
+                var pack = _live.Dequeue();
+                _liveBytes -= RecordSize(pack.Length);
+                _liveReadings -= pack.Readings;
+                if (delivered)
+                {
+                    _ackedReadings += pack.Readings;
+                    _ackedPacks++;
+                }
+                else
+                {
+                    _rejectedReadings += pack.Readings;
+                }
+            }
+
+            _ackedThrough = Math.Max(_ackedThrough, id);
+            TrimSegments();
+        }
+    }
 
     private async Task WriterLoopAsync()
     {

@@ -9,5 +9,6 @@ internal sealed record QueueCounters(
     long AckedReadings,
     long AckedPacks,
     long DroppedReadings,
+    long RejectedReadings,
     long Fsyncs,
     int Segments);

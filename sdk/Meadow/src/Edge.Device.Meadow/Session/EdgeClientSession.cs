@@ -115,14 +115,14 @@ internal sealed class EdgeClientSession : IMqttSession
         }
     }
 
-    public async Task<(bool Accepted, string Reason)> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    public async Task<(bool Accepted, bool Permanent, string Reason)> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
         long position;
         lock (_publishGate)
         {
             if (!_client.Publish(topic, payload, 0, payload.Length, MqttQos.AtLeastOnce, retain))
             {
-                return (false, "refused by the client's queue (full, or larger than MaxPackBytes + 256)");
+                return (false, false, "refused by the client's queue (full, or larger than MaxPackBytes + 256)");
             }
 
             position = ++_queued;
@@ -133,7 +133,7 @@ internal sealed class EdgeClientSession : IMqttSession
             await Task.Delay(AckPoll, cancellationToken);
         }
 
-        return (true, "Success");
+        return (true, false, "Success");
     }
 
     public async Task GoOfflineAsync(CancellationToken cancellationToken)

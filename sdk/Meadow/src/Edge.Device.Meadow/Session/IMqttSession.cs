@@ -24,11 +24,13 @@ internal interface IMqttSession : IAsyncDisposable
 
     /// <summary>
     /// Publishes at QoS 1 and waits for the PUBACK. Accepted is true when the broker took the message; false with the
-    /// reason when it refused it (a PUBACK reason code, or the client's own queue refusing it).
+    /// reason when it refused it (a PUBACK reason code, or the client's own queue refusing it). Permanent is true when
+    /// sending the same message again cannot succeed (not authorized, topic name invalid, payload format invalid
+    /// [MQTT-3.4.2.1]); a quota exceeded (a full gateway) is not permanent.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     /// <exception cref="Exception">The client's failure when the connection drops before the PUBACK (MQTTnet).</exception>
-    Task<(bool Accepted, string Reason)> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken);
+    Task<(bool Accepted, bool Permanent, string Reason)> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken);
 
     /// <summary>Publishes the retained "offline" status and disconnects normally (the will is then not sent) [MQTT-3.1.2-10].</summary>
     Task GoOfflineAsync(CancellationToken cancellationToken);

@@ -126,7 +126,7 @@ internal sealed class MqttSession : IMqttSession
 
     /// <summary>Publishes at QoS 1 and waits for the PUBACK; true when the broker accepted the message.</summary>
     /// <exception cref="Exception">MQTTnet's exceptions when not connected or the connection drops.</exception>
-    public async Task<(bool Accepted, string Reason)> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    public async Task<(bool Accepted, bool Permanent, string Reason)> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
@@ -139,7 +139,9 @@ internal sealed class MqttSession : IMqttSession
         var result = await _client.PublishAsync(message, timeout.Token);
         // [MQTT-3.4.2] reason 0x10 "no matching subscribers" still means the broker took the message.
         var accepted = result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers;
-        return (accepted, result.ReasonCode.ToString());
+        var permanent = result.ReasonCode is MqttClientPublishReasonCode.NotAuthorized
+            or MqttClientPublishReasonCode.TopicNameInvalid or MqttClientPublishReasonCode.PayloadFormatInvalid;
+        return (accepted, permanent, result.ReasonCode.ToString());
     }
 
     /// <summary>Publishes the retained "offline" status and disconnects normally (the will is then not sent) [MQTT-3.1.2-10].</summary>
