@@ -5,7 +5,7 @@ namespace Edge.Device.NanoFramework;
 /// RAM queue: when the RAM budget is full, the oldest message moves here (sent or not: a message whose PUBACK
 /// has not come is kept, with DUP set) instead of being dropped, and the client sends these records first after
 /// reconnecting, oldest first. Records are complete MQTT PUBLISH packets; the client sets the packet identifier
-/// when sending. FlashQueue is the implementation on the board's file system.
+/// when sending. <see cref="FlashQueue"/> is the implementation on the board's file system.
 /// </summary>
 /// <remarks>
 /// Called only while the client holds its internal lock: implementations need no locking of their own. They must

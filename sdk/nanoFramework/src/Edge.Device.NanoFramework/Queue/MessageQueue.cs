@@ -6,7 +6,7 @@ namespace Edge.Device.NanoFramework;
 /// The bounded RAM queue: a ring over one preallocated byte[] holding encoded QoS 1 PUBLISH packets, each
 /// contiguous (so it is written to the channel in one call) behind a 5-byte header (length, state).
 /// Messages leave only when acknowledged or dropped by policy, so the queue is also the in-flight window.
-/// Not thread-safe: <see cref="MqttClient"/> calls it under its lock.
+/// Not thread-safe: <see cref="OutboundQueue"/> owns it and runs under the client's lock.
 /// </summary>
 internal sealed class MessageQueue
 {
