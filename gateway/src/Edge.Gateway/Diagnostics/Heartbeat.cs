@@ -11,12 +11,12 @@ internal sealed class Heartbeat
     private long _deadline;
     private long _beats;
 
-    /// <summary>A heartbeat that is due at once: the loop must beat before the watchdog's tolerance passes.</summary>
+    /// <summary>A parked heartbeat: watched from the loop's first <see cref="Beat"/> on (a host that starts slowly is not a stall).</summary>
     public Heartbeat(string name, TimeProvider time)
     {
         Name = name;
         _time = time;
-        _deadline = time.GetTimestamp();
+        _deadline = long.MaxValue;
     }
 
     /// <summary>Names the loop in the watchdog's log line.</summary>
