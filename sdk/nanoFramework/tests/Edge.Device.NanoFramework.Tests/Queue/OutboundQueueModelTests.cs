@@ -1,3 +1,4 @@
+using System.Globalization;
 using Edge.Device.NanoFramework.Tests.Support;
 
 namespace Edge.Device.NanoFramework.Tests.Queue;
@@ -17,16 +18,45 @@ public sealed class OutboundQueueModelTests
     [InlineData(QueueFullPolicy.DropNewest)]
     public void RandomAcksAndLinkCuts_FlashWithRoom_NothingLostOrderKept(QueueFullPolicy policy)
     {
+        long spilled = 0;
         for (var seed = 0; seed < 300; seed++)
         {
-            Run(seed, policy);
+            spilled += Run(seed, policy);
+        }
+
+        Assert.True(spilled > 10_000, $"the outages were too short to overflow RAM: {spilled} spilled");
+    }
+
+    [Fact]
+    public void RandomAcksAndLinkCuts_RealFlashQueue_NothingLostOrderKept()
+    {
+        var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        var directory = Path.Combine(root, "edge-outbound-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            long spilled = 0;
+            for (var seed = 0; seed < 20; seed++)
+            {
+                using var flash = new FlashQueue(new FlashQueueOptions { Directory = Path.Combine(directory, seed.ToString(CultureInfo.InvariantCulture)), SegmentBytes = 1_024, MaxRecordBytes = 256 });
+                spilled += Run(seed, QueueFullPolicy.DropOldest, flash);
+                Assert.Equal(0, flash.StorageErrors);
+            }
+
+            Assert.True(spilled > 500, $"the outages were too short to overflow RAM: {spilled} spilled");
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
-    private static void Run(int seed, QueueFullPolicy policy)
+    private static long Run(int seed, QueueFullPolicy policy, IPersistentQueue? persistent = null)
     {
         var random = new Random(seed);
-        var flash = new MemoryPersistentQueue(100_000);
+        var flash = persistent ?? new MemoryPersistentQueue(100_000);
         var queue = new OutboundQueue(300, 256, 1 + random.Next(8), policy, flash);
         var inFlight = new List<(int Id, int Index)>(); // what the server received on this connection and has not acked
         var firstArrival = new List<int>();
@@ -109,5 +139,6 @@ public sealed class OutboundQueueModelTests
         Assert.Equal(0, queue.Count);
         Assert.Equal(0, queue.Dropped);
         Assert.Equal(Enumerable.Range(0, published), firstArrival);
+        return queue.Spilled;
     }
 }
