@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using Edge.Device.NanoFramework;
@@ -39,13 +40,31 @@ public static class Program
         var sensor = new ReconnectingClimateSensor(
             new Bme280Opener(Settings.I2cDataPin, Settings.I2cClockPin),
             new int[] { Bme280.DefaultI2cAddress, Bme280.SecondaryI2cAddress });
+        var mqtt = new MqttClientOptions { QueueBytes = QueueBytes, PersistentQueue = OpenFlashQueue() };
         var app = new TelemetryApp(channel, sensor, new TelemetryOptions
         {
             DeviceId = Settings.DeviceId,
             Secret = Settings.DeviceSecret,
-            Mqtt = new MqttClientOptions { QueueBytes = QueueBytes },
+            Mqtt = mqtt,
         });
         app.Start();
         app.Run();
+    }
+
+    /// <summary>
+    /// The overflow queue on LittleFS (I:\edge-queue, at most 128 KiB): readings that do not fit the RAM queue during
+    /// an outage survive there, resets included. Null (RAM only) when the firmware has no I: drive.
+    /// </summary>
+    private static FlashQueue? OpenFlashQueue()
+    {
+        try
+        {
+            return new FlashQueue(new FlashQueueOptions());
+        }
+        catch (IOException e)
+        {
+            Debug.WriteLine("no flash queue (" + e.Message + "): readings beyond the RAM queue follow DropOldest");
+            return null;
+        }
     }
 }

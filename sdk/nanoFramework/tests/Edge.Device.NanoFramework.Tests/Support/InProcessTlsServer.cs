@@ -25,6 +25,9 @@ internal sealed class InProcessTlsServer : IDisposable
 
     public X509Certificate2 CaCertificate { get; }
 
+    /// <summary>The server's "localhost" certificate (with its private key), for a handshake the test drives.</summary>
+    public X509Certificate2 ServerCertificate => _serverCertificate;
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public static InProcessTlsServer Start()
@@ -58,6 +61,9 @@ internal sealed class InProcessTlsServer : IDisposable
         await tls.AuthenticateAsServerAsync(_serverCertificate, clientCertificateRequired: false, SslProtocols.Tls12, checkCertificateRevocation: false);
         return (socket, tls);
     }
+
+    /// <summary>Accepts one connection and returns its socket as it is.</summary>
+    public Task<Socket> AcceptRawAsync() => _listener.AcceptSocketAsync();
 
     /// <summary>Accepts one connection and sends <paramref name="bytes"/> on it as they are (not TLS).</summary>
     public async Task<Socket> AcceptAndSendAsync(byte[] bytes)
