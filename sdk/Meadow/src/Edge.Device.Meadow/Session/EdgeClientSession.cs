@@ -31,6 +31,7 @@ internal sealed class EdgeClientSession : IMqttSession
     private readonly string _statusTopic;
     private readonly object _gate = new();
     private readonly object _publishGate = new();
+    private readonly CancellationTokenSource _closing = new(); // ends every PUBACK wait once the client is stopped
     private TaskCompletionSource<bool> _connected = NewSignal();
     private long _queued;
     private bool _started;
@@ -128,9 +129,10 @@ internal sealed class EdgeClientSession : IMqttSession
             position = ++_queued;
         }
 
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
         while (_client.AcknowledgedMessages < position)
         {
-            await Task.Delay(AckPoll, cancellationToken);
+            await Task.Delay(AckPoll, wait.Token);
         }
 
         return (true, false, "Success");
@@ -152,13 +154,15 @@ internal sealed class EdgeClientSession : IMqttSession
             }
         }
 
+        await _closing.CancelAsync();
         _client.Stop(); // DISCONNECT, so the broker discards the will [MQTT-3.14.4-3]
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _closing.CancelAsync();
         _client.Dispose();
-        return default;
+        _closing.Dispose();
     }
 
     private static TaskCompletionSource<bool> NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -169,8 +173,9 @@ internal sealed class EdgeClientSession : IMqttSession
     {
         if (connected)
         {
-            // Queued behind any resent message; acknowledged like every other QoS 1 publish (counted in _queued).
-            _ = PublishAsync(_statusTopic, EdgeStatus.OnlinePayload(), retain: true, CancellationToken.None);
+            // Queued behind any resent message; acknowledged like every other QoS 1 publish (counted in _queued). Its
+            // PUBACK wait ends when the PUBACK comes or the session closes.
+            _ = BirthAsync();
             Log.Connected(_logger, _options.DeviceId, _options.Host, _options.Port, false);
             lock (_gate)
             {
@@ -187,6 +192,22 @@ internal sealed class EdgeClientSession : IMqttSession
                     _connected = NewSignal();
                 }
             }
+        }
+    }
+
+    private async Task BirthAsync()
+    {
+        try
+        {
+            await PublishAsync(_statusTopic, EdgeStatus.OnlinePayload(), retain: true, CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+            // closed before its PUBACK
+        }
+        catch (ObjectDisposedException)
+        {
+            // the connection event raced DisposeAsync
         }
     }
 
