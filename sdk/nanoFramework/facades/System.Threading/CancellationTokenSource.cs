@@ -24,6 +24,4 @@ public class CancellationTokenSource : IDisposable
     public void CancelAfter(TimeSpan delay) => throw null;
 
     public void Dispose() => throw null;
-
-    protected virtual void Dispose(bool disposing) => throw null;
 }
