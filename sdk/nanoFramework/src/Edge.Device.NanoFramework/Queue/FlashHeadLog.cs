@@ -60,7 +60,7 @@ internal sealed class FlashHeadLog
             using (var stream = FlashStorage.OpenRead(_paths[i]))
             {
                 content = new byte[(int)stream.Length];
-                var read = FlashQueue.ReadAt(stream, 0, content, 0, content.Length);
+                var read = FlashRecord.ReadAt(stream, 0, content, 0, content.Length);
                 if (read != content.Length)
                 {
                     content = Truncated(content, read);

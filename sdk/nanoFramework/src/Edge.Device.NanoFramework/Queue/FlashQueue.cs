@@ -166,7 +166,7 @@ public sealed class FlashQueue : IPersistentQueue, IDisposable
                     return length;
                 }
 
-                if (ReadAt(Reader(), _headOffset + FlashRecord.HeaderSize, destination, offset, length) == length
+                if (FlashRecord.ReadAt(Reader(), _headOffset + FlashRecord.HeaderSize, destination, offset, length) == length
                     && FlashRecord.Verify(_header, 0, destination, offset, length))
                 {
                     return length;
@@ -232,25 +232,6 @@ public sealed class FlashQueue : IPersistentQueue, IDisposable
         _head.Close();
     }
 
-    /// <summary>Reads up to count bytes at a position (fewer only at the end of the file).</summary>
-    internal static int ReadAt(FileStream stream, long position, byte[] buffer, int offset, int count)
-    {
-        stream.Seek(position, SeekOrigin.Begin);
-        var total = 0;
-        while (total < count)
-        {
-            var n = stream.Read(buffer, offset + total, count - total);
-            if (n <= 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
-        return total;
-    }
-
     private static void Check(bool condition, string message)
     {
         if (!condition)
@@ -266,7 +247,7 @@ public sealed class FlashQueue : IPersistentQueue, IDisposable
     private void Recover()
     {
         FlashStorage.EnsureDirectory(_directory);
-        var numbers = SegmentNumbers(Directory.GetFiles(_directory));
+        var numbers = FlashSegmentNames.Numbers(Directory.GetFiles(_directory));
         _head.Load();
         var headNumber = _head.Found ? _head.Segment : 0;
         var headOffset = _head.Found ? _head.Offset : 0;
@@ -303,7 +284,7 @@ public sealed class FlashQueue : IPersistentQueue, IDisposable
                     start = length;
                 }
 
-                end = Scan(stream, start, length, ref scan, out records);
+                end = FlashRecord.Scan(stream, start, length, _header, ref scan, out records);
             }
 
             if (end < length)
@@ -321,41 +302,6 @@ public sealed class FlashQueue : IPersistentQueue, IDisposable
         }
 
         DropConsumedSegments();
-    }
-
-    /// <summary>Reads records from start; returns where the valid ones end.</summary>
-    private int Scan(FileStream stream, int start, int length, ref byte[] payload, out int records)
-    {
-        records = 0;
-        var at = start;
-        while (at + FlashRecord.HeaderSize <= length)
-        {
-            if (ReadAt(stream, at, _header, 0, FlashRecord.HeaderSize) != FlashRecord.HeaderSize)
-            {
-                break;
-            }
-
-            var n = FlashRecord.ReadLength(_header, 0);
-            if (n < 0 || at + FlashRecord.HeaderSize + n > length)
-            {
-                break;
-            }
-
-            if (n > payload.Length)
-            {
-                payload = new byte[n]; // written by a build with a larger MaxRecordBytes
-            }
-
-            if (ReadAt(stream, at + FlashRecord.HeaderSize, payload, 0, n) != n || !FlashRecord.Verify(_header, 0, payload, 0, n))
-            {
-                break;
-            }
-
-            records++;
-            at += FlashRecord.HeaderSize + n;
-        }
-
-        return at;
     }
 
     /// <summary>Deletes head segments whose records are all acknowledged, head log first (a reset in between re-deletes).</summary>
@@ -386,7 +332,7 @@ public sealed class FlashQueue : IPersistentQueue, IDisposable
         }
 
         if (_headOffset + FlashRecord.HeaderSize > _segments.HeadEnd
-            || ReadAt(Reader(), _headOffset, _header, 0, FlashRecord.HeaderSize) != FlashRecord.HeaderSize)
+            || FlashRecord.ReadAt(Reader(), _headOffset, _header, 0, FlashRecord.HeaderSize) != FlashRecord.HeaderSize)
         {
             return -1;
         }
@@ -459,69 +405,5 @@ public sealed class FlashQueue : IPersistentQueue, IDisposable
         }
     }
 
-    private string SegmentPath(int number)
-    {
-        var name = new char[8];
-        for (var i = 7; i >= 0; i--)
-        {
-            name[i] = (char)('0' + (number % 10));
-            number /= 10;
-        }
-
-        return _directory + Separator + "q" + new string(name) + ".seg";
-    }
-
-    /// <summary>The numbers of the segment files among the paths, ascending.</summary>
-    private static int[] SegmentNumbers(string[] paths)
-    {
-        var numbers = new int[paths.Length];
-        var count = 0;
-        for (var i = 0; i < paths.Length; i++)
-        {
-            var number = ParseSegmentName(paths[i]);
-            if (number <= 0)
-            {
-                continue;
-            }
-
-            var j = count++;
-            while (j > 0 && numbers[j - 1] > number)
-            {
-                numbers[j] = numbers[j - 1];
-                j--;
-            }
-
-            numbers[j] = number;
-        }
-
-        var result = new int[count];
-        Array.Copy(numbers, result, count);
-        return result;
-    }
-
-    /// <summary>The number in a path ending in qNNNNNNNN.seg, or -1.</summary>
-    private static int ParseSegmentName(string path)
-    {
-        const int NameLength = 13;
-        var start = path.Length - NameLength;
-        if (start < 0 || (start > 0 && path[start - 1] != '\\' && path[start - 1] != '/') || path[start] != 'q'
-            || path[start + 9] != '.' || path[start + 10] != 's' || path[start + 11] != 'e' || path[start + 12] != 'g')
-        {
-            return -1;
-        }
-
-        var number = 0;
-        for (var i = start + 1; i < start + 9; i++)
-        {
-            var c = path[i];
-            if (c < '0' || c > '9')
-            {
-                return -1;
-            }
-
-            number = (number * 10) + (c - '0');
-        }
-
-        return number;
-    }
+    private string SegmentPath(int number) => _directory + Separator + FlashSegmentNames.Name(number);
 }

@@ -1,3 +1,5 @@
+using System.IO;
+
 namespace Edge.Device.NanoFramework;
 
 /// <summary>
@@ -57,6 +59,60 @@ internal static class FlashRecord
         }
 
         return state;
+    }
+
+    /// <summary>Reads up to count bytes at a position (fewer only at the end of the file).</summary>
+    public static int ReadAt(FileStream stream, long position, byte[] buffer, int offset, int count)
+    {
+        stream.Seek(position, SeekOrigin.Begin);
+        var total = 0;
+        while (total < count)
+        {
+            var n = stream.Read(buffer, offset + total, count - total);
+            if (n <= 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+
+    /// <summary>Reads a segment's records from start; returns where the valid ones end (the first torn or garbled one).</summary>
+    public static int Scan(FileStream stream, int start, int length, byte[] header, ref byte[] payload, out int records)
+    {
+        records = 0;
+        var at = start;
+        while (at + HeaderSize <= length)
+        {
+            if (ReadAt(stream, at, header, 0, HeaderSize) != HeaderSize)
+            {
+                break;
+            }
+
+            var n = ReadLength(header, 0);
+            if (n < 0 || at + HeaderSize + n > length)
+            {
+                break;
+            }
+
+            if (n > payload.Length)
+            {
+                payload = new byte[n]; // written by a build with a larger MaxRecordBytes
+            }
+
+            if (ReadAt(stream, at + HeaderSize, payload, 0, n) != n || !Verify(header, 0, payload, 0, n))
+            {
+                break;
+            }
+
+            records++;
+            at += HeaderSize + n;
+        }
+
+        return at;
     }
 
     public static void WriteUInt32(byte[] buffer, int offset, uint value)
