@@ -4,7 +4,7 @@ namespace Edge.Samples.KafkaConsumer;
 /// Remembers the most recent record identities (a bounded window, oldest forgotten first) and reports repeats.
 /// Edge re-sends records only after a gateway crash or a failed delivery, so repeats are close to the original:
 /// a window of a million identities covers hours of a busy site. A production sink should instead write
-/// idempotently, keyed by (edge.gateway, edge.offset).
+/// idempotently, keyed by (edge.log, edge.offset).
 /// </summary>
 internal sealed class DuplicateFilter(int capacity)
 {

@@ -42,9 +42,10 @@ root.SetAction(async (parse, cancellationToken) =>
         }
 
         var headers = record.Message.Headers.ToDictionary(h => h.Key, h => Encoding.UTF8.GetString(h.GetValueBytes()));
-        if (headers.TryGetValue("edge.gateway", out var gateway) &&
+        var gateway = headers.GetValueOrDefault("edge.gateway");
+        if (headers.TryGetValue("edge.log", out var log) &&
             headers.TryGetValue("edge.offset", out var offsetText) &&
-            !duplicates.IsFirst(new EdgeRecordId(gateway, long.Parse(offsetText, CultureInfo.InvariantCulture))))
+            !duplicates.IsFirst(new EdgeRecordId(log, long.Parse(offsetText, CultureInfo.InvariantCulture))))
         {
             dropped++;
             continue;
