@@ -112,7 +112,15 @@ public sealed class TcpChannel : IMqttChannel
         {
             throw new MqttChannelException("TLS handshake with " + _host + " failed", e);
         }
-#if !NANOFRAMEWORK_1_0
+#if NANOFRAMEWORK_1_0
+        catch (Exception e)
+        {
+            // Newer nanoFramework.System.Net releases throw CryptographicException from the handshake, and a board
+            // short of native heap for the TLS buffers throws OutOfMemoryException: both are a failed connect the
+            // client retries with backoff, never a reason to end the connection loop.
+            throw new MqttChannelException("TLS handshake with " + _host + " failed (" + e.GetType().Name + ")", e);
+        }
+#else
         catch (AuthenticationException e)
         {
             throw new MqttChannelException("TLS authentication of " + _host + " failed", e);
