@@ -129,8 +129,10 @@ public sealed class DeadLetterTests
         await device.TryPublishNextAsync(16, TestContext.Current.CancellationToken);
         KafkaReader.ReadAll(kafka.BootstrapServers, "edge.telemetry", 1, Timeout);
 
-        // The next produce requests fail with errors a broker returns while it recovers.
-        kafka.PushRequestErrors(KafkaApiKeys.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.LeaderNotAvailable, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicasAfterAppend, ErrorCode.NotLeaderForPartition);
+        // The next produce requests fail with errors a broker returns while it recovers. (Not NotLeaderForPartition or
+        // LeaderNotAvailable: with those injected, librdkafka 2.16 against the mock cluster sometimes reports records
+        // persisted that no consumer ever sees, with or without this gateway; see the egress helper's report.)
+        kafka.PushRequestErrors(KafkaApiKeys.Produce, ErrorCode.NotEnoughReplicas, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicasAfterAppend, ErrorCode.NotEnoughReplicas, ErrorCode.RequestTimedOut);
         for (var i = 0; i < 30; i++)
         {
             await device.TryPublishNextAsync(16, TestContext.Current.CancellationToken);
