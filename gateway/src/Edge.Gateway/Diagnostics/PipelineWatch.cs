@@ -8,7 +8,8 @@ namespace Edge.Gateway.Diagnostics;
 /// <list type="bullet">
 /// <item>The log writer is stuck when appends are waiting for their fsync (<see cref="LogStats.NextOffset"/> above
 /// <see cref="LogStats.DurableOffset"/>) and the durable offset has not moved for longer than the tolerance. No waiting
-/// append is idle, not stuck. (A dying SD card whose fsync never returns; every QoS 1 PUBACK waits on it.)</item>
+/// append is idle, not stuck. (A dying SD card whose fsync never returns; every QoS 1 PUBACK waits on it.) A writer that
+/// failed with an I/O error is not stuck either: it returned, and LogFailureWatch drains egress and then exits 74.</item>
 /// <item>An egress loop is stuck when it missed the beat it promised before its last wait by more than the tolerance
 /// (see <see cref="Heartbeat"/>). A Kafka outage is not a stall here: the loops keep beating while they wait for Kafka,
 /// and restarting the gateway would not bring Kafka back (/readyz reports that).</item>
@@ -18,7 +19,7 @@ namespace Edge.Gateway.Diagnostics;
 /// </summary>
 internal sealed class PipelineWatch : IPipelineHealth
 {
-    private readonly Func<(long Next, long Durable)> _logOffsets;
+    private readonly Func<(long Next, long Durable, bool Failed)> _logOffsets;
     private readonly Heartbeat[] _loops;
     private readonly TimeProvider _time;
     private long _lastDurable = -1;
@@ -29,8 +30,8 @@ internal sealed class PipelineWatch : IPipelineHealth
     {
     }
 
-    /// <summary>For tests: any source of the log's next and durable offsets, and any loops.</summary>
-    internal PipelineWatch(Func<(long Next, long Durable)> logOffsets, Heartbeat[] loops, TimeProvider time)
+    /// <summary>For tests: any source of the log's next and durable offsets (and whether its writer failed), and any loops.</summary>
+    internal PipelineWatch(Func<(long Next, long Durable, bool Failed)> logOffsets, Heartbeat[] loops, TimeProvider time)
     {
         _logOffsets = logOffsets;
         _loops = loops;
@@ -40,9 +41,9 @@ internal sealed class PipelineWatch : IPipelineHealth
 
     public string? FindStall(TimeSpan tolerance)
     {
-        var (next, durable) = _logOffsets();
+        var (next, durable, failed) = _logOffsets();
         var now = _time.GetTimestamp();
-        if (durable != _lastDurable || next <= durable)
+        if (failed || durable != _lastDurable || next <= durable)
         {
             // Progress since the last look, or nothing waiting: the writer is fine.
             _lastDurable = durable;
@@ -69,5 +70,5 @@ internal sealed class PipelineWatch : IPipelineHealth
         return null;
     }
 
-    private static (long Next, long Durable) Offsets(LogStats stats) => (stats.NextOffset, stats.DurableOffset);
+    private static (long Next, long Durable, bool Failed) Offsets(LogStats stats) => (stats.NextOffset, stats.DurableOffset, stats.WriteFailure is not null);
 }

@@ -13,6 +13,7 @@ public sealed class PipelineWatchTests
     private readonly FakeTimeProvider _time = new();
     private long _next;
     private long _durable;
+    private bool _failed;
 
     [Fact]
     public void FindStall_AppendsWaitAndNoFsyncCompletes_ReportsTheLogWriterOnlyAfterTheTolerance()
@@ -71,6 +72,20 @@ public sealed class PipelineWatchTests
     }
 
     [Fact]
+    public void FindStall_WriterFailedWithIoError_NotAStall()
+    {
+        // The fsync returned EIO: the appends waiting for it failed. The writer is not hanging; the gateway's I/O-error
+        // policy (drain egress, then exit 74) decides, and the watchdog must not cut that short.
+        var watch = Watch();
+        _next = 7;
+        _failed = true;
+        watch.FindStall(Tolerance);
+        _time.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.Null(watch.FindStall(Tolerance));
+    }
+
+    [Fact]
     public void FindStall_LoopMissesItsPromisedBeat_ReportsTheLoopByName()
     {
         var pump = new Heartbeat("Kafka egress loop", _time);
@@ -108,5 +123,5 @@ public sealed class PipelineWatchTests
         Assert.Null(watch.FindStall(Tolerance));
     }
 
-    private PipelineWatch Watch(params Heartbeat[] loops) => new(() => (_next, _durable), loops, _time);
+    private PipelineWatch Watch(params Heartbeat[] loops) => new(() => (_next, _durable, _failed), loops, _time);
 }
