@@ -20,6 +20,17 @@ public sealed class ConfigurationKeyTests
     }
 
     [Fact]
+    public async Task DeviceAdd_UnknownSection_Exits78InsteadOfWritingToTheDefaultDataDirectory()
+    {
+        var data = Directory.CreateTempSubdirectory("edge-gw-keys-").FullName;
+        var (exit, output) = await GatewayProcess.RunToExitAsync("device", "add", "dev-typo", $"--Stroage:Path={data}");
+
+        Assert.Equal(78, exit);
+        Assert.Contains("invalid configuration: Stroage: unknown section", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", output, StringComparison.OrdinalIgnoreCase); // nothing was provisioned anywhere
+    }
+
+    [Fact]
     public async Task Start_UnknownSectionInConfigFile_Exits78NamingIt()
     {
         var data = Directory.CreateTempSubdirectory("edge-gw-keys-").FullName;

@@ -57,7 +57,6 @@ internal static partial class GatewayApp
         GatewaySettings settings;
         try
         {
-            ConfigurationKeyCheck.Check(builder.Configuration);
             settings = GatewaySettings.Load(builder.Configuration);
             RequireKafka(settings);
         }

@@ -21,10 +21,11 @@ internal sealed partial class GatewaySettings
 
     public HttpOptions Http { get; } = new();
 
-    /// <summary>Binds and validates; throws <see cref="ConfigurationException"/> naming the first bad key.</summary>
+    /// <summary>Checks for unknown sections and misspelt variables, binds and validates; throws <see cref="ConfigurationException"/> naming the first bad key.</summary>
     public static GatewaySettings Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ConfigurationKeyCheck.Check(configuration); // sections the binder would never look at
         var settings = new GatewaySettings();
         Bind(configuration, "Gateway", settings.Gateway);
         Bind(configuration, "Mqtt", settings.Mqtt);
