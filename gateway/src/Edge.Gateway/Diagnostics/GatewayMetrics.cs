@@ -127,6 +127,27 @@ internal sealed class GatewayMetrics
     /// <summary>Refusals by "kind:reason".</summary>
     public IReadOnlyDictionary<string, long> Refusals => _refusals;
 
+    /// <summary>
+    /// The one definition of "refused": every connection, publish and subscription the gateway turned down, by reason
+    /// label (the <c>edge_refusals_total</c> labels). <see cref="Refused"/>, the status line, <c>/api/status</c> and the
+    /// status page all count these and nothing else.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, long>> RefusalsByReason()
+    {
+        yield return new("log_full", RefusedFull);
+        yield return new("log_full_qos0_dropped", DroppedQos0Full);
+        yield return new("payload_too_large", RefusedTooLarge);
+        yield return new("empty_client_id", RefusedClientId);
+        yield return new("log_error", RefusedError);
+        foreach (var refusal in _refusals)
+        {
+            yield return refusal;
+        }
+    }
+
+    /// <summary>All refusals (<see cref="RefusalsByReason"/> summed).</summary>
+    public long Refused => RefusalsByReason().Sum(r => r.Value);
+
     public void MessageRefusedError() => Interlocked.Increment(ref _refusedError);
 
     public void RecordDelivered(string clientId)
