@@ -27,18 +27,6 @@ internal sealed partial class KafkaEgressService
     [LoggerMessage(Level = LogLevel.Error, Message = "Log record {Offset} is not an ingest record and is skipped: {Problem}")]
     private partial void LogUndecodable(long offset, string problem);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Kafka producer fatal error {Code}: {Reason}; re-creating the producer")]
-    private partial void LogProducerFatal(ErrorCode code, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka unreachable ({Reason}); the log keeps everything until it is back")]
-    private partial void LogKafkaUnreachable(string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka reachable again; delivering the backlog")]
-    private partial void LogKafkaReachable();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka: {Code} {Reason} (repeats of this error are logged at most every 30 s)")]
-    private partial void LogProducerError(ErrorCode code, string reason);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Log record {Offset} was in a batch Kafka refused for good; sending it alone to {Topic} to find out whether it is the cause")]
     private partial void LogIsolating(long offset, string topic);
 

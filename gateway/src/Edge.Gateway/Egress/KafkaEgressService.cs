@@ -33,12 +33,11 @@ internal sealed partial class KafkaEgressService : BackgroundService
     private readonly TimeProvider _time;
     private readonly RouteTable _routes;
     private readonly RewindBackoff _backoff;
+    private readonly KafkaReachability _reachability;
     private readonly byte[] _gatewayId;
     private readonly byte[] _logId;
-    private readonly Dictionary<ErrorCode, long> _errorLogTimes = [];
     private readonly HashSet<long> _suspects = []; // offsets whose batch the broker refused: re-sent alone once
     private volatile bool _fatal;
-    private volatile bool _unreachableLogged;
 
     public KafkaEgressService(GatewaySettings settings, IDurableLog log, KafkaEndpoint endpoint, GatewayMetrics metrics, ILogger<KafkaEgressService> logger, IHostApplicationLifetime lifetime, TimeProvider time)
     {
@@ -51,6 +50,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
         _time = time;
         _routes = new RouteTable(settings.Kafka);
         _backoff = new RewindBackoff(time);
+        _reachability = new KafkaReachability(logger, settings.Kafka.Producer);
         _gatewayId = Encoding.UTF8.GetBytes(settings.Gateway.Id);
         _logId = Encoding.UTF8.GetBytes(log.LogId);
         Progress = new EgressProgress(time);
@@ -59,7 +59,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
     }
 
     /// <summary>True while the producer has a connection to at least one broker (for /readyz and the status line).</summary>
-    public bool KafkaReachable { get; private set; } = true;
+    public bool KafkaReachable => _reachability.Reachable;
 
     /// <summary>When egress last moved, and its last error (for "egress stalled").</summary>
     public EgressProgress Progress { get; }
@@ -269,12 +269,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
             _metrics.RecordDelivered(outgoing.ClientId);
             _metrics.KafkaDeliverySeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             Progress.Moved();
-            if (!KafkaReachable)
-            {
-                KafkaReachable = true;
-                _unreachableLogged = false;
-                LogKafkaReachable();
-            }
+            _reachability.OnDelivered();
 
             tracker.Complete(outgoing.Ticket, persisted: true);
             return;
@@ -397,39 +392,9 @@ internal sealed partial class KafkaEgressService : BackgroundService
 
     private void OnProducerError(Error error)
     {
-        if (error.IsFatal)
+        if (_reachability.OnError(error))
         {
-            // e.g. the idempotent producer's sequence state is lost: this producer is unusable. Rewind with a new one.
             _fatal = true;
-            LogProducerFatal(error.Code, error.Reason);
-            return;
         }
-
-        if (error.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Transport or ErrorCode.Local_Resolve)
-        {
-            // librdkafka reports every reconnect attempt; say it once per outage.
-            if (KafkaReachable || !_unreachableLogged)
-            {
-                _unreachableLogged = true;
-                KafkaReachable = false;
-                LogKafkaUnreachable(error.Reason);
-            }
-
-            return;
-        }
-
-        var now = Environment.TickCount64;
-        lock (_errorLogTimes)
-        {
-            if (_errorLogTimes.TryGetValue(error.Code, out var last) && now - last < 30_000)
-            {
-                return;
-            }
-
-            _errorLogTimes[error.Code] = now;
-        }
-
-        var reason = SecretRedaction.Redact(error.Reason, _settings.Kafka.Producer);
-        LogProducerError(error.Code, reason);
     }
 }
