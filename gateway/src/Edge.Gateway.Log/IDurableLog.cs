@@ -3,7 +3,8 @@ namespace Edge.Gateway.Log;
 /// <summary>
 /// A crash-safe append-only log of device messages on local flash. All members are thread-safe.
 /// Offsets start at 0, increase by 1 per record and are never reused, even after segments are deleted or
-/// after recovery. Disposing flushes pending appends (they complete) and closes the files.
+/// after recovery; after recovery cut a damaged tail they continue above every offset the cut bytes could have held
+/// (<see cref="LogStats.OffsetsSkipped"/>), so a lost record never hands its offset to a new one. Disposing flushes pending appends (they complete) and closes the files.
 /// </summary>
 /// <remarks>
 /// Failure modes: a full file system (ENOSPC, EDQUOT) is not fatal: the commit is rolled back, its appends return

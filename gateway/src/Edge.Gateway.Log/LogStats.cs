@@ -12,7 +12,7 @@ namespace Edge.Gateway.Log;
 /// <param name="BytesWritten">Bytes written to flash (segments and checkpoint files): a flash-wear measure.</param>
 /// <param name="Fsyncs">fsync/fdatasync calls on files and directories: a flash-wear and latency measure.</param>
 /// <param name="GroupCommits">Group commits (one write and one fsync shared by all records pending at that moment).</param>
-/// <param name="TornTailRecordsCut">Records cut from a torn or corrupt tail during recovery.</param>
+/// <param name="TornTailRecordsCut">Records cut from a torn or corrupt tail during recovery: exact after a clean close, otherwise 1 when bytes were cut (at least one; see <see cref="TornTailRecordsCutAtMost"/>).</param>
 /// <param name="TornTailBytesCut">Bytes cut from the tail during recovery.</param>
 /// <param name="CorruptRecordsSkipped">Records skipped because their checksum or framing was invalid.</param>
 /// <param name="DroppedSegments">Segments with unacknowledged records dropped by <see cref="LogFullPolicy.DropOldest"/>.</param>
