@@ -57,6 +57,11 @@ internal sealed partial class DeadLetterSender : IDisposable
                 _producer ??= _createProducer();
                 _producer.Produce(_topic, message, report => OnDelivered(tracker, request, report));
             }
+            catch (Exception e) when (_producer is null && e is KafkaException or ArgumentException or InvalidOperationException)
+            {
+                // librdkafka refused the dead-letter producer's configuration: a stall, loudly, never a crash or a drop.
+                Failed(tracker, request, new Error(ErrorCode.Local_InvalidArg, "dead-letter producer: " + e.Message));
+            }
             catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
             {
                 return;
