@@ -48,7 +48,7 @@ internal sealed partial class StatusReporter : BackgroundService
                     stats.UnacknowledgedRecords,
                     stats.RetainedBytes / 1024.0,
                     delivered,
-                    _metrics.RefusedFull + _metrics.RefusedTooLarge + _metrics.RefusedError);
+                    _metrics.Refused);
                 lastAccepted = accepted;
                 lastDelivered = delivered;
             }

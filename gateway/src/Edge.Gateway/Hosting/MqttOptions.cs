@@ -6,7 +6,11 @@ internal sealed class MqttOptions
     /// <summary><c>Mqtt:Port</c>: plain TCP listener port. Default 1883.</summary>
     public int Port { get; set; } = 1883;
 
-    /// <summary><c>Mqtt:BindAddress</c>: address to listen on. Default 0.0.0.0 (all IPv4 interfaces).</summary>
+    /// <summary>
+    /// <c>Mqtt:BindAddress</c>: the one address the plain and the TLS listener bind, exactly (no other family is added).
+    /// Default 0.0.0.0 (all IPv4 interfaces); <c>::</c> is every IPv6 and IPv4 interface (Linux dual stack);
+    /// 127.0.0.1 is this host only.
+    /// </summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
     /// <summary>

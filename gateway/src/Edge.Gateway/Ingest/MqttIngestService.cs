@@ -52,9 +52,13 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // MQTTnet opens an IPv4 and an IPv6 listener per endpoint, the IPv6 one on [::] unless told otherwise: bind
+        // exactly Mqtt:BindAddress and mark the other family IPAddress.None (MQTTnet then skips that listener).
+        var (v4, v6) = BoundAddresses(_settings.Mqtt.BindAddress);
         var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(_settings.Mqtt.BindAddress))
+            .WithDefaultEndpointBoundIPAddress(v4)
+            .WithDefaultEndpointBoundIPV6Address(v6)
             .WithDefaultEndpointPort(_settings.Mqtt.Port)
             .WithPersistentSessions();
         var tls = _settings.Mqtt.Tls;
@@ -62,7 +66,8 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         {
             var storage = _settings.Storage.Path;
             builder.WithEncryptedEndpoint()
-                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(_settings.Mqtt.BindAddress))
+                .WithEncryptedEndpointBoundIPAddress(v4)
+                .WithEncryptedEndpointBoundIPV6Address(v6)
                 .WithEncryptedEndpointPort(tls.Port)
                 .WithEncryptionCertificate(SiteCertificates.LoadWithKey(tls.ResolvedCertificatePath(storage), tls.ResolvedKeyPath(storage)))
                 .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
@@ -207,6 +212,18 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
                 RefuseTooLarge(e, message.Payload.Length);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The (IPv4, IPv6) addresses for MQTTnet's two listeners of an endpoint: the configured address for its own family,
+    /// <see cref="IPAddress.None"/> (no listener) for the other. <c>::</c> on Linux is dual-stack and also accepts IPv4.
+    /// </summary>
+    internal static (IPAddress V4, IPAddress V6) BoundAddresses(string bindAddress)
+    {
+        var address = IPAddress.Parse(bindAddress);
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? (IPAddress.None, address)
+            : (address, IPAddress.None);
     }
 
     private static void Refuse(InterceptingPublishEventArgs e, bool isV5, MqttPubAckReasonCode reason)

@@ -11,7 +11,8 @@ namespace Edge.Gateway.Web;
 
 /// <summary>
 /// The gateway's HTTP surface on <c>Http:Port</c>: the status page (<c>/</c>), its data (<c>/api/status</c>),
-/// Prometheus metrics (<c>/metrics</c>), liveness (<c>/healthz</c>) and readiness (<c>/readyz</c>).
+/// Prometheus metrics (<c>/metrics</c>), liveness (<c>/healthz</c>) and readiness (<c>/readyz</c>). With <c>Http:Token</c>
+/// set, all but the page's HTML and the probes need the bearer token (<see cref="BearerTokenCheck"/>).
 /// </summary>
 internal static class GatewayEndpoints
 {
@@ -27,6 +28,11 @@ internal static class GatewayEndpoints
         var settings = services.GetRequiredService<GatewaySettings>();
         var endpoint = services.GetRequiredService<KafkaEndpoint>();
         _ = new PrometheusExporter(metrics, log, egress, settings);
+        if (settings.Http.Token.Length > 0)
+        {
+            var check = new BearerTokenCheck(settings.Http.Token);
+            app.Use(check.InvokeAsync);
+        }
 
         app.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
         app.MapGet("/api/status", () => Results.Json(Snapshot(metrics, log, egress, settings, endpoint), StatusJsonContext.Default.StatusSnapshot));
@@ -98,6 +104,6 @@ internal static class GatewayEndpoints
                 metrics.DeadLetters.Values.Sum(),
                 metrics.DeadLetterFailures),
             metrics.Accepted,
-            metrics.RefusedFull + metrics.RefusedTooLarge + metrics.RefusedError + metrics.RefusedClientId + metrics.Refusals.Values.Sum());
+            metrics.Refused);
     }
 }

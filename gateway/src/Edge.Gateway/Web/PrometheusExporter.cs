@@ -43,12 +43,7 @@ internal sealed class PrometheusExporter
             connections.Set(metrics.ConnectedClients);
             accepted.WithLabels("0").IncTo(metrics.AcceptedQos0);
             accepted.WithLabels("1+").IncTo(metrics.Accepted - metrics.AcceptedQos0);
-            refusals.WithLabels("log_full").IncTo(metrics.RefusedFull);
-            refusals.WithLabels("log_full_qos0_dropped").IncTo(metrics.DroppedQos0Full);
-            refusals.WithLabels("payload_too_large").IncTo(metrics.RefusedTooLarge);
-            refusals.WithLabels("empty_client_id").IncTo(metrics.RefusedClientId);
-            refusals.WithLabels("log_error").IncTo(metrics.RefusedError);
-            foreach (var (reason, count) in metrics.Refusals)
+            foreach (var (reason, count) in metrics.RefusalsByReason())
             {
                 refusals.WithLabels(reason).IncTo(count);
             }

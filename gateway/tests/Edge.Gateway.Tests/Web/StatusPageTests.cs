@@ -14,7 +14,8 @@ public sealed class StatusPageTests
         var chromium = Requirements.Tool("chromium");
         using var kafka = MockKafkaCluster.Start(1);
         kafka.CreateTopic("edge.telemetry", 1, 1);
-        using var gateway = new GatewayProcess(kafka.BootstrapServers);
+        // With Http:Token the page asks for the token once, then polls /api/status with it as a bearer token.
+        using var gateway = new GatewayProcess(kafka.BootstrapServers, "--Http:Token=page-token");
         await gateway.StartAsync();
         await using var a = new TestPublisher("page-a", gateway.Port);
         await using var b = new TestPublisher("page-b", gateway.Port);
@@ -30,6 +31,9 @@ public sealed class StatusPageTests
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 } });
         await page.GotoAsync($"http://127.0.0.1:{gateway.HttpPort}/");
+        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("token required", new() { Timeout = 30_000 });
+        await page.Locator("#token").FillAsync("page-token");
+        await page.Locator("#login button").ClickAsync();
 
         await Assertions.Expect(page.Locator("tr[data-device='page-a']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("tr[data-device='page-b']")).ToBeVisibleAsync();
@@ -45,6 +49,13 @@ public sealed class StatusPageTests
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         }
+
+        // A link with the token in its fragment (never sent to the server) works in a fresh tab too.
+        var linked = await browser.NewPageAsync();
+        await linked.GotoAsync($"http://127.0.0.1:{gateway.HttpPort}/#token=page-token");
+        await Assertions.Expect(linked.Locator("tr[data-device='page-a']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.DoesNotContain("page-token", linked.Url, StringComparison.Ordinal);
+        await Assertions.Expect(linked.Locator("#login")).ToBeHiddenAsync();
 
         await load.CancelAsync();
         await publishing;
