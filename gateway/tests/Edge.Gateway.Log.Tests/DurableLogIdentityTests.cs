@@ -102,6 +102,35 @@ public sealed class DurableLogIdentityTests
     }
 
     [Fact]
+    public async Task Open_AfterOffsetsWereSkipped_TheGapIsNotReportedAsCorruption()
+    {
+        using var dir = new TestLog();
+        await using (IDurableLog log = dir.Open())
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                await log.AppendAsync(TestLog.Payload(i, 76));
+            }
+        }
+
+        HighWaterFile.Write(dir.Directory, 10 + HighWaterFile.Reserve, exact: false);
+        string segment = Assert.Single(dir.SegmentFiles());
+        byte[] bytes = await File.ReadAllBytesAsync(segment);
+        bytes[^5] ^= 0x40;
+        await File.WriteAllBytesAsync(segment, bytes);
+        await using (IDurableLog skipped = dir.Open())
+        {
+            Assert.Equal(13, (await skipped.AppendAsync(new byte[1])).Offset);
+        }
+
+        await using IDurableLog reopened = dir.Open();
+        List<LogRecord> records = TestLog.ReadAll(reopened);
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 13], records.Select(r => r.Offset));
+        Assert.Equal(0, reopened.GetStats().CorruptRecordsSkipped);
+        Assert.Equal(14, reopened.NextOffset);
+    }
+
+    [Fact]
     public async Task Append_PastTheRunningMark_MarkIsDurableAheadOfEveryRecord()
     {
         using var dir = new TestLog();

@@ -157,6 +157,7 @@ internal sealed partial class DurableLogCore
     private static long RecoverTail(Segment tail, ILogger logger, long? highWater, ref TailScan scan)
     {
         long length = tail.Bytes, position = 0, next = tail.BaseOffset;
+        bool resynced = false;
         scan.CorruptEnd = -1;
         using (var scanner = new SegmentScanner(tail))
         {
@@ -164,7 +165,9 @@ internal sealed partial class DurableLogCore
             {
                 if (scanner.TryReadFrame(position, length) && scanner.FrameOffset >= next)
                 {
-                    if (scanner.FrameOffset > next)
+                    // Offsets that jump between adjacent intact frames were skipped on purpose by an earlier recovery
+                    // (no record ever had them); only a jump over damaged bytes (a resync) is corruption.
+                    if (scanner.FrameOffset > next && resynced)
                     {
                         scan.Corrupt += scanner.FrameOffset - next;
                         scan.CorruptEnd = scanner.FrameOffset;
@@ -173,6 +176,7 @@ internal sealed partial class DurableLogCore
 
                     next = scanner.FrameOffset + 1;
                     position += scanner.FrameSize;
+                    resynced = false;
                     continue;
                 }
 
@@ -184,6 +188,7 @@ internal sealed partial class DurableLogCore
                 }
 
                 position = resync;
+                resynced = true;
             }
 
             scan.ChecksummedBytes = scanner.ChecksummedBytes;

@@ -10,6 +10,7 @@ internal sealed class LogReader : ILogReader
     private SegmentScanner? _scanner;
     private long _filePosition;
     private long _position;
+    private bool _resynced; // The file position was reached by skipping damaged bytes.
     private bool _disposed;
 
     public LogReader(DurableLogCore log, long fromOffset)
@@ -104,11 +105,13 @@ internal sealed class LogReader : ILogReader
                 return false;
             }
 
-            if (offset > _position)
+            if (offset > _position && _resynced)
             {
+                // A jump between adjacent intact frames is offsets recovery skipped on purpose, not corruption.
                 _log.CountCorrupt(_position, offset, view.Segment.Path);
             }
 
+            _resynced = false;
             record = new LogRecord(offset, scanner.FrameTimestamp, scanner.CopyPayload(_filePosition));
             _filePosition += scanner.FrameSize;
             _position = offset + 1;
@@ -120,6 +123,7 @@ internal sealed class LogReader : ILogReader
         if (resync >= 0)
         {
             _filePosition = resync;
+            _resynced = true;
             return false;
         }
 
@@ -139,6 +143,7 @@ internal sealed class LogReader : ILogReader
         _scanner?.Dispose();
         _scanner = null;
         _filePosition = 0;
+        _resynced = false;
         try
         {
             _scanner = new SegmentScanner(segment);
