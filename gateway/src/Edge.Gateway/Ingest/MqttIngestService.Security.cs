@@ -61,12 +61,12 @@ internal sealed partial class MqttIngestService
 
         // Whoever presents a credential is checked, even when anonymous clients are allowed (as Mosquitto does).
         var address = (e.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        if (_limiter.IsLockedOut(address))
+        if (_limiter.IsLockedOut(address, e.ClientId) || (_limiter.IsGloballyThrottled && !IsKnownGood(e)))
         {
-            // Too many failed logins from this address: refuse before any PBKDF2 work. MQTT 5: 0x9F connection
-            // rate exceeded (an honest answer a device can back off on). 3.1.1 has no such code, and MQTTnet would
-            // map it to 0x01 "unacceptable protocol version", which may make a device give up or downgrade: send
-            // 0x03 server unavailable, which devices retry later.
+            // Too many failed logins of this id from this address, or gateway-wide: refuse before any PBKDF2 work.
+            // MQTT 5: 0x9F connection rate exceeded (an honest answer a device can back off on). 3.1.1 has no such
+            // code, and MQTTnet would map it to 0x01 "unacceptable protocol version", which may make a device give up
+            // or downgrade: send 0x03 server unavailable, which devices retry later.
             e.ReasonCode = e.ProtocolVersion == MqttProtocolVersion.V500 ? MqttConnectReasonCode.ConnectionRateExceeded : MqttConnectReasonCode.ServerUnavailable;
             _metrics.ConnectionRefused("rate_limited");
             return Task.CompletedTask;
@@ -77,16 +77,24 @@ internal sealed partial class MqttIngestService
             : CheckSecret(e.ClientId, e.UserName, e.Password);
         if (reason is null)
         {
-            _limiter.RecordSuccess(address);
+            _limiter.RecordSuccess(address, e.ClientId);
             _authenticated[e.ClientId] = credential;
             return Task.CompletedTask;
         }
 
         // Only wrong credentials count towards a lockout: an unprovisioned board retrying without a secret guesses
-        // nothing, and counting it would lock out whatever shares its address.
-        if (!anonymous && _limiter.RecordFailure(address))
+        // nothing, and counting it would lock out its own id for nothing.
+        if (!anonymous)
         {
-            LogLockedOut(address.ToString(), FailedAuthLimiter.MaxFailures);
+            switch (_limiter.RecordFailure(address, e.ClientId))
+            {
+                case FailureOutcome.LockedOut:
+                    LogLockedOut(e.ClientId, address.ToString(), FailedAuthLimiter.MaxFailures);
+                    break;
+                case FailureOutcome.GlobalCapReached:
+                    LogGlobalCapReached(FailedAuthLimiter.MaxGlobalFailures);
+                    break;
+            }
         }
 
         // MQTT 5: 0x86 bad user name or password / 0x87 not authorized (revoked); 3.1.1: 0x04 / 0x05.
@@ -99,6 +107,11 @@ internal sealed partial class MqttIngestService
 
         return Task.CompletedTask;
     }
+
+    // While the gateway-wide failure cap holds, only logins that cannot be guesses get through: a secret this
+    // gateway verified before for that id, or a client certificate (the TLS handshake already proved the key).
+    private bool IsKnownGood(ValidatingConnectionEventArgs e)
+        => e.ClientCertificate is not null || (e.UserName == e.ClientId && _credentials.IsKnownSecret(e.ClientId, e.Password));
 
     // User name = device id = client id; password = the secret from 'device add'. Returns (refusal reason, credential).
     private (string? Reason, string Credential) CheckSecret(string clientId, string? userName, string? password)
@@ -203,26 +216,38 @@ internal sealed partial class MqttIngestService
 
     // 'device revoke' and 'device add --rotate' rewrite devices.json; a one-stat-per-second poll notices and
     // disconnects connections whose credential is no longer valid (MQTT 5 DISCONNECT 0x87; 3.1.1: socket closed).
+    // A version of the file the store rejects (a half-finished hand edit) leaves the last good credentials in force:
+    // logged when it appears (and once a minute while it stays), shown as edge_device_credentials_file_valid 0.
     private async Task WatchCredentialsAsync(CancellationToken cancellationToken)
     {
+        var valid = Prometheus.Metrics.WithCustomRegistry(_metrics.Registry).CreateGauge(
+            "edge_device_credentials_file_valid", "1 while devices.json as it is now was loaded; 0 while its current version is rejected and the last good credentials stay in force");
+        valid.Set(1);
+        string? reported = null;
         using var timer = new PeriodicTimer(CredentialPollInterval, _time);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            try
+            if (_server is not null && _credentials.RefreshIfChanged())
             {
-                if (_server is not null && _credentials.RefreshIfChanged())
+                await DisconnectInvalidatedAsync(_server).ConfigureAwait(false);
+            }
+
+            var problem = _credentials.Problem;
+            valid.Set(problem is null ? 1 : 0);
+            if (problem is null && reported is not null)
+            {
+                LogCredentialsReadable(_credentials.FilePath);
+            }
+            else if (problem is not null)
+            {
+                var due = ShouldLogRefusal("|credentials-file"); // Always called: a new problem also starts the minute.
+                if (due || problem != reported)
                 {
-                    await DisconnectInvalidatedAsync(_server).ConfigureAwait(false);
+                    LogCredentialsUnreadable(_credentials.FilePath, problem);
                 }
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
-            {
-                // A half-edited or unreadable file: keep the credentials already loaded and say so once a minute.
-                if (ShouldLogRefusal("|credentials-file"))
-                {
-                    LogCredentialsUnreadable(_credentials.FilePath, e.Message);
-                }
-            }
+
+            reported = problem;
         }
     }
 
@@ -272,8 +297,11 @@ internal sealed partial class MqttIngestService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a TLS client certificate not signed by the site CA for client authentication: {Subject}")]
     private partial void LogUntrustedCertificate(string subject);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Locking out {Address} after {Failures} failed logins within a minute (30 s, doubling up to 15 min)")]
-    private partial void LogLockedOut(string address, int failures);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Locking out client id '{ClientId}' from {Address} after {Failures} failed logins within a minute (30 s, doubling up to 15 min); other ids from that address are not affected")]
+    private partial void LogLockedOut(string clientId, string address, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failures} failed logins gateway-wide within a minute: until the minute ends only secrets verified before and client certificates are accepted (others get 0x9F / 0x03)")]
+    private partial void LogGlobalCapReached(int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused connection of '{ClientId}' from {Remote}: {Reason}")]
     private partial void LogConnectRefused(string clientId, string remote, string reason);
@@ -287,6 +315,9 @@ internal sealed partial class MqttIngestService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnected '{ClientId}': revoked, or its secret rotated, in the device credentials file")]
     private partial void LogDisconnectedRevoked(string clientId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot read the device credentials file {File} ({Problem}); keeping the credentials loaded before")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Device credentials file {File} is invalid ({Problem}); keeping the credentials loaded before until it is fixed")]
     private partial void LogCredentialsUnreadable(string file, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device credentials file {File} is valid again and loaded")]
+    private partial void LogCredentialsReadable(string file);
 }

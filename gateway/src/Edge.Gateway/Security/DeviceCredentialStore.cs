@@ -8,7 +8,10 @@ namespace Edge.Gateway.Security;
 /// The device credentials file, <c>devices.json</c> under <c>Storage:Path</c> (mode 0600), written atomically
 /// (temp file, fsync, rename). Secrets are 32 random bytes shown once by <c>device add</c>; only a salted
 /// PBKDF2-SHA256 hash is stored. The gateway re-reads the file when it changes, so <c>device add</c> and
-/// <c>device revoke</c> take effect for new connections without a restart. Thread-safe.
+/// <c>device revoke</c> take effect for new connections without a restart. A file that cannot be read or parsed
+/// fails the constructor (<see cref="CredentialsFileException"/>); once loaded, a later bad version (a half-finished
+/// hand edit, a copy gone wrong) keeps the last good credentials in force and is reported by <see cref="Problem"/>;
+/// writes (<see cref="Add"/>, <see cref="Revoke"/>) refuse to replace it. Thread-safe.
 /// </summary>
 internal sealed class DeviceCredentialStore
 {
@@ -33,17 +36,35 @@ internal sealed class DeviceCredentialStore
     private readonly Dictionary<string, byte[]> _verified = new(StringComparer.Ordinal);
     private Dictionary<string, DeviceCredential> _devices = new(StringComparer.Ordinal);
     private DateTime _loadedWriteTime;
+    private string? _problem;
 
+    /// <exception cref="CredentialsFileException">devices.json exists but cannot be read or is invalid.</exception>
     public DeviceCredentialStore(string storagePath)
     {
         // 'device add' may run before the gateway ever started: the new data directory must survive a power cut.
         Edge.Storage.DurableDirectory.Create(storagePath);
         _path = Path.Combine(storagePath, FileName);
-        Reload();
+        _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
+        _devices = Read();
     }
 
     /// <summary>The file this store reads and writes.</summary>
     public string FilePath => _path;
+
+    /// <summary>
+    /// Null while the file as it is now was loaded; otherwise why its current version was rejected (the credentials
+    /// loaded before stay in force until a valid version appears).
+    /// </summary>
+    public string? Problem
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _problem;
+            }
+        }
+    }
 
     public IReadOnlyCollection<DeviceCredential> List()
     {
@@ -60,8 +81,8 @@ internal sealed class DeviceCredentialStore
         lock (_gate)
         {
             using var fileLock = AcquireFileLock();
-            ReloadIfChanged();
-            if (_devices.TryGetValue(id, out var existing) && existing.Revoked is null && !rotate)
+            ReloadForWrite();
+            if (_devices.TryGetValue(id, out var existing) && existing.Revoked is null && existing.Hash.Length > 0 && !rotate)
             {
                 throw new InvalidOperationException($"device '{id}' already exists (use --rotate to issue a new secret)");
             }
@@ -84,7 +105,7 @@ internal sealed class DeviceCredentialStore
         lock (_gate)
         {
             using var fileLock = AcquireFileLock();
-            ReloadIfChanged();
+            ReloadForWrite();
             var known = _devices.TryGetValue(id, out var device);
             var now = DateTimeOffset.UtcNow;
             _devices[id] = device is null ? new DeviceCredential(id, "", "", 0, now, now) : device with { Revoked = device.Revoked ?? now };
@@ -93,7 +114,25 @@ internal sealed class DeviceCredentialStore
         }
     }
 
-    /// <summary>True when devices.json has an entry for the id (active or revoked).</summary>
+    /// <summary>
+    /// Records that a client certificate was issued for the device (<c>cert device ID</c>): the id is provisioned
+    /// from now on, so it is never handed to an anonymous client. Keeps an existing secret or revocation.
+    /// </summary>
+    public void RecordCertificate(string id)
+    {
+        lock (_gate)
+        {
+            using var fileLock = AcquireFileLock();
+            ReloadForWrite();
+            if (!_devices.ContainsKey(id))
+            {
+                _devices[id] = new DeviceCredential(id, "", "", 0, DateTimeOffset.UtcNow, null);
+                Save();
+            }
+        }
+    }
+
+    /// <summary>True when devices.json has an entry for the id (with a secret, a certificate only, or revoked).</summary>
     public bool IsProvisioned(string id)
     {
         lock (_gate)
@@ -166,7 +205,7 @@ internal sealed class DeviceCredentialStore
             return CredentialCheck.WrongSecret;
         }
 
-        var fingerprint = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(device.Hash + "\n" + secret));
+        var fingerprint = Fingerprint(device, secret);
         lock (_gate)
         {
             if (_verified.TryGetValue(id, out var known) && CryptographicOperations.FixedTimeEquals(known, fingerprint))
@@ -192,6 +231,22 @@ internal sealed class DeviceCredentialStore
         return CredentialCheck.Ok;
     }
 
+    /// <summary>
+    /// True when this exact secret was verified for the device before (a cache hit: no PBKDF2 work, and nothing an
+    /// attacker can guess with). Lets known devices log in while the gateway-wide failure cap throttles the rest.
+    /// </summary>
+    public bool IsKnownSecret(string id, string? secret)
+    {
+        lock (_gate)
+        {
+            ReloadIfChanged();
+            return !string.IsNullOrEmpty(secret) && _devices.TryGetValue(id, out var device) && device.Revoked is null && device.Hash.Length > 0
+                && _verified.TryGetValue(id, out var known) && CryptographicOperations.FixedTimeEquals(known, Fingerprint(device, secret));
+        }
+    }
+
+    private static byte[] Fingerprint(DeviceCredential device, string secret) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(device.Hash + "\n" + secret));
+
     private static byte[] Hash(string secret, byte[] salt, int iterations)
         => Rfc2898DeriveBytes.Pbkdf2(secret, salt, iterations, HashAlgorithmName.SHA256, 32);
 
@@ -199,37 +254,108 @@ internal sealed class DeviceCredentialStore
 
     private bool ReloadIfChanged()
     {
-        // One stat per check (a missing file reads as 1601-01-01, which Reload records the same way).
-        if (File.GetLastWriteTimeUtc(_path) == _loadedWriteTime)
+        // One stat per check (a missing file reads as 1601-01-01, as the constructor records it).
+        var writeTime = File.GetLastWriteTimeUtc(_path);
+        if (writeTime == _loadedWriteTime)
         {
             return false;
         }
 
-        Reload();
+        // Recorded even when the version is rejected: it is parsed once, not on every login, until it changes again.
+        _loadedWriteTime = writeTime;
+        try
+        {
+            _devices = Read();
+            _problem = null;
+        }
+        catch (CredentialsFileException e)
+        {
+            _problem = e.Problem;
+            return false;
+        }
+
+        _verified.Clear();
         return true;
     }
 
-    private void Reload()
+    // A read-modify-write must start from the file as it is: never replace a file this store could not read.
+    private void ReloadForWrite()
     {
-        _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
-        if (!File.Exists(_path))
+        ReloadIfChanged();
+        if (_problem is not null)
         {
-            _devices = new(StringComparer.Ordinal);
-            return;
+            throw new CredentialsFileException(_path, _problem);
         }
+    }
 
-        List<DeviceCredential> list;
+    private Dictionary<string, DeviceCredential> Read()
+    {
+        string json;
         try
         {
-            list = JsonSerializer.Deserialize(File.ReadAllText(_path), CredentialJsonContext.Default.ListDeviceCredential) ?? [];
+            if (!File.Exists(_path))
+            {
+                return new(StringComparer.Ordinal);
+            }
+
+            json = File.ReadAllText(_path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialsFileException(_path, e.Message);
+        }
+
+        List<DeviceCredential?>? list;
+        try
+        {
+            list = JsonSerializer.Deserialize(json, CredentialJsonContext.Default.ListDeviceCredential);
         }
         catch (JsonException e)
         {
-            throw new InvalidOperationException($"'{_path}' is not a valid device credentials file: {e.Message}", e);
+            throw new CredentialsFileException(_path, e.Message);
         }
 
-        _devices = list.ToDictionary(d => d.Id, StringComparer.Ordinal);
-        _verified.Clear();
+        if (list is null)
+        {
+            throw new CredentialsFileException(_path, "expected a JSON array of devices, found null");
+        }
+
+        var devices = new Dictionary<string, DeviceCredential>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var device = list[i];
+            var problem = device is null ? "is null"
+                : !Edge.Protocol.Topics.EdgeTopics.IsValidDeviceId(device.Id) ? "has no valid id (1-64 characters of [A-Za-z0-9._-])"
+                : devices.ContainsKey(device.Id) ? $"repeats device '{device.Id}'"
+                : !IsValidHash(device) ? $"('{device.Id}') has an invalid salt, hash or iterations"
+                : null;
+            if (problem is not null)
+            {
+                throw new CredentialsFileException(_path, $"entry {i} {problem}");
+            }
+
+            devices[device!.Id] = device;
+        }
+
+        return devices;
+    }
+
+    // A certificate-only or revoked-without-secret entry has no hash at all; otherwise salt and hash must decode.
+    private static bool IsValidHash(DeviceCredential device)
+    {
+        if (device.Hash is null || device.Salt is null)
+        {
+            return false;
+        }
+
+        if (device.Hash.Length == 0)
+        {
+            return true;
+        }
+
+        Span<byte> buffer = stackalloc byte[128];
+        return device.Iterations > 0
+            && Convert.TryFromBase64String(device.Salt, buffer, out _) && Convert.TryFromBase64String(device.Hash, buffer, out var length) && length == 32;
     }
 
     private void Save()
@@ -300,5 +426,5 @@ internal enum CredentialCheck
 
 /// <summary>Source-generated JSON for devices.json.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(List<DeviceCredential>))]
+[JsonSerializable(typeof(List<DeviceCredential?>))]
 internal sealed partial class CredentialJsonContext : JsonSerializerContext;

@@ -86,8 +86,8 @@ public sealed class DeviceSecurityTests
         Assert.Equal(MqttClientConnectResultCode.ConnectionRateExceeded, await ConnectAsync(gateway, "dev-l", "dev-l", secret));
         Assert.Equal(MqttClientConnectResultCode.ServerUnavailable, await ConnectAsync(gateway, "dev-l", "dev-l", secret, MqttProtocolVersion.V311)); // 0x03: 3.1.1 has no rate code
         // The console logger writes asynchronously: wait for the line, then check it came once.
-        await Eventually.TrueAsync(() => gateway.Output.Contains("Locking out 127.0.0.1", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the lockout log line");
-        Assert.Equal(1, Count(gateway.Output, "Locking out 127.0.0.1"));
+        await Eventually.TrueAsync(() => gateway.Output.Contains("Locking out client id 'dev-l' from 127.0.0.1", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the lockout log line");
+        Assert.Equal(1, Count(gateway.Output, "Locking out client id 'dev-l' from 127.0.0.1"));
     }
 
     [Fact]

@@ -9,6 +9,7 @@ public sealed class FailedAuthLimiterTests
     /// <summary>More attempts than a lockout takes.</summary>
     internal const int Attempts = FailedAuthLimiter.MaxFailures + 2;
 
+    private const string Id = "esp32-07";
     private static readonly IPAddress Address = IPAddress.Parse("192.0.2.7");
 
     [Fact]
@@ -19,25 +20,25 @@ public sealed class FailedAuthLimiterTests
 
         for (var i = 0; i < 4; i++)
         {
-            Assert.False(limiter.RecordFailure(Address));
+            Assert.Equal(FailureOutcome.Counted, limiter.RecordFailure(Address, Id));
         }
 
-        Assert.False(limiter.IsLockedOut(Address));
-        Assert.True(limiter.RecordFailure(Address));
-        Assert.True(limiter.IsLockedOut(Address));
-        Assert.False(limiter.IsLockedOut(IPAddress.Loopback));
+        Assert.False(limiter.IsLockedOut(Address, Id));
+        Assert.Equal(FailureOutcome.LockedOut, limiter.RecordFailure(Address, Id));
+        Assert.True(limiter.IsLockedOut(Address, Id));
+        Assert.False(limiter.IsLockedOut(IPAddress.Loopback, Id));
 
         time.Advance(TimeSpan.FromSeconds(31));
-        Assert.False(limiter.IsLockedOut(Address));
+        Assert.False(limiter.IsLockedOut(Address, Id));
         for (var i = 0; i < 5; i++)
         {
-            limiter.RecordFailure(Address);
+            limiter.RecordFailure(Address, Id);
         }
 
         time.Advance(TimeSpan.FromSeconds(45));
-        Assert.True(limiter.IsLockedOut(Address)); // second lockout: 60 s
+        Assert.True(limiter.IsLockedOut(Address, Id)); // second lockout: 60 s
         time.Advance(TimeSpan.FromSeconds(16));
-        Assert.False(limiter.IsLockedOut(Address));
+        Assert.False(limiter.IsLockedOut(Address, Id));
     }
 
     [Fact]
@@ -48,8 +49,8 @@ public sealed class FailedAuthLimiterTests
 
         for (var i = 0; i < 20; i++)
         {
-            Assert.False(limiter.RecordFailure(Address));
-            Assert.False(limiter.IsLockedOut(Address));
+            Assert.Equal(FailureOutcome.Counted, limiter.RecordFailure(Address, Id));
+            Assert.False(limiter.IsLockedOut(Address, Id));
             time.Advance(TimeSpan.FromSeconds(20));
         }
     }
@@ -60,13 +61,13 @@ public sealed class FailedAuthLimiterTests
         var limiter = new FailedAuthLimiter(new FakeTimeProvider());
         for (var i = 0; i < 4; i++)
         {
-            limiter.RecordFailure(Address);
+            limiter.RecordFailure(Address, Id);
         }
 
-        limiter.RecordSuccess(Address);
+        limiter.RecordSuccess(Address, Id);
 
-        Assert.False(limiter.RecordFailure(Address));
-        Assert.False(limiter.IsLockedOut(Address));
+        Assert.Equal(FailureOutcome.Counted, limiter.RecordFailure(Address, Id));
+        Assert.False(limiter.IsLockedOut(Address, Id));
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class FailedAuthLimiterTests
 
         for (var i = 0; i < 30_000; i++)
         {
-            limiter.RecordFailure(new IPAddress(BitConverter.GetBytes(i)));
+            limiter.RecordFailure(new IPAddress(BitConverter.GetBytes(i)), "dev-" + i);
             if (i % 5_000 == 0)
             {
                 time.Advance(TimeSpan.FromMinutes(2));
@@ -93,9 +94,43 @@ public sealed class FailedAuthLimiterTests
         var limiter = new FailedAuthLimiter(new FakeTimeProvider());
         for (var i = 0; i < FailedAuthLimiter.MaxFailures; i++)
         {
-            limiter.RecordFailure(Address.MapToIPv6());
+            limiter.RecordFailure(Address.MapToIPv6(), Id);
         }
 
-        Assert.True(limiter.IsLockedOut(Address));
+        Assert.True(limiter.IsLockedOut(Address, Id));
+    }
+
+    [Fact]
+    public void RecordFailure_OneIdLockedOut_OtherIdsFromTheSameAddressAreNot()
+    {
+        var limiter = new FailedAuthLimiter(new FakeTimeProvider());
+        for (var i = 0; i < Attempts; i++)
+        {
+            limiter.RecordFailure(Address, Id);
+        }
+
+        Assert.True(limiter.IsLockedOut(Address, Id));
+        Assert.False(limiter.IsLockedOut(Address, "esp32-08"));
+        Assert.False(limiter.IsLockedOut(IPAddress.Loopback, Id));
+        Assert.False(limiter.IsGloballyThrottled);
+    }
+
+    [Fact]
+    public void RecordFailure_GlobalCapWithinAMinute_ThrottlesUntilTheMinuteEnds()
+    {
+        var time = new FakeTimeProvider();
+        var limiter = new FailedAuthLimiter(time);
+
+        for (var i = 1; i < FailedAuthLimiter.MaxGlobalFailures; i++)
+        {
+            Assert.Equal(FailureOutcome.Counted, limiter.RecordFailure(Address, "guess-" + i));
+        }
+
+        Assert.False(limiter.IsGloballyThrottled);
+        Assert.Equal(FailureOutcome.GlobalCapReached, limiter.RecordFailure(Address, "guess-0"));
+        Assert.True(limiter.IsGloballyThrottled);
+        Assert.False(limiter.IsLockedOut(Address, "guess-1"));
+        time.Advance(TimeSpan.FromSeconds(61));
+        Assert.False(limiter.IsGloballyThrottled);
     }
 }
