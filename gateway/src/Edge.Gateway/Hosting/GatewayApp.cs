@@ -130,7 +130,17 @@ internal static partial class GatewayApp
             builder.Services.AddSingleton<GatewayMetrics>();
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Kafka.ShutdownTimeoutSeconds + 15));
-            builder.Services.AddGatewaySecurity(settings);
+            try
+            {
+                builder.Services.AddGatewaySecurity(settings);
+            }
+            catch (CredentialsFileException e)
+            {
+                // devices.json is installer-edited input like the configuration: one line naming the file, EX_CONFIG.
+                await errors.WriteLineAsync("edge-gateway: " + e.Message);
+                return ExitCodes.Config;
+            }
+
             builder.Services.AddSingleton<KafkaEgressService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaEgressService>());
             builder.Services.AddSingleton<MqttIngestService>();
