@@ -50,6 +50,9 @@ internal static class CertCommands
 
             var directory = parse.GetValue(outDir) ?? Path.Combine(settings.Storage.Path, "tls");
             var (certificate, key) = SiteCertificates.CreateDevice(directory, id, directory, parse.GetValue(days));
+
+            // Provisioned from now on: the id is never handed to an anonymous client (Mqtt:AllowAnonymous=true).
+            new DeviceCredentialStore(settings.Storage.Path).RecordCertificate(id);
             output.WriteLine($"client certificate for {id}: {certificate} and {key} (0600)");
             return ExitCodes.Ok;
         }));
