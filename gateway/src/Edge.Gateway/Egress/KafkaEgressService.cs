@@ -149,9 +149,12 @@ internal sealed partial class KafkaEgressService : BackgroundService
             if (!_fatal)
             {
                 producer.Flush(drain);
-                deadLetters.ProducePending(tracker);
-                deadLetters.Flush(drain);
             }
+
+            // The dead-letter producer is a separate one: a fatal main producer (e.g. the gapless guarantee stopping it
+            // after an isolated record was refused) must not keep the refused record from its dead-letter topic.
+            deadLetters.ProducePending(tracker);
+            deadLetters.Flush(drain);
 
             await session.CancelAsync();
             await checkpointing;

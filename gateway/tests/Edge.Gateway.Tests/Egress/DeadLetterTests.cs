@@ -171,6 +171,34 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
+    public async Task RecordRefusedAgainWhenSentAlone_DeadLetteredOnce_TheRestDeliveredInOrder()
+    {
+        using var kafka = StartKafka();
+        using var gateway = new GatewayProcess(kafka.BootstrapServers);
+        await gateway.StartAsync();
+        await using var device = new TestPublisher("big-2", gateway.Port);
+        await device.TryPublishNextAsync(16, TestContext.Current.CancellationToken);
+        KafkaReader.ReadAll(kafka.BootstrapServers, "edge.telemetry", 1, Timeout);
+
+        // The broker refuses a batch as too large, then the first of its records again when it is sent alone: that one
+        // is the culprit (as a record over the broker's limit would be) and goes to the dead-letter topic.
+        kafka.PushRequestErrors(KafkaApiKeys.Produce, ErrorCode.MsgSizeTooLarge, ErrorCode.MsgSizeTooLarge);
+        for (var i = 0; i < 20; i++)
+        {
+            await device.TryPublishNextAsync(16, TestContext.Current.CancellationToken);
+        }
+
+        var deadLetter = Assert.Single(KafkaReader.ReadAll(kafka.BootstrapServers, "edge.deadletter", 1, Timeout));
+        Assert.Equal("MsgSizeTooLarge", deadLetter.Header("edge.dead_letter.error"));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.HttpPort}") };
+        await Eventually.TrueAsync(async () => (await http.GetStringAsync("/metrics")).Contains("edge_log_unacknowledged_records 0", StringComparison.Ordinal), Timeout, "the checkpoint to pass every record");
+        var delivered = KafkaReader.ReadAll(kafka.BootstrapServers, "edge.telemetry", 20, Timeout);
+        var culprit = Sequence(deadLetter);
+        Assert.Equal(Enumerable.Range(0, 21).Where(i => i != culprit), delivered.Select(Sequence).Distinct());
+        Assert.Equal(delivered.Select(Sequence).Distinct().Order(), delivered.Select(Sequence).Distinct());
+    }
+
+    [Fact]
     public async Task DeadLetterTopicRefusesToo_EgressStallsLoudlyAndKeepsTheRecordUntilItIsAccepted()
     {
         using var kafka = StartKafka();
