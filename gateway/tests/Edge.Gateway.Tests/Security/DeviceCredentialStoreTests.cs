@@ -56,9 +56,43 @@ public sealed class DeviceCredentialStoreTests
         var directory = Directory.CreateTempSubdirectory("edge-cred-").FullName;
         File.WriteAllText(Path.Combine(directory, "devices.json"), "{ not json");
 
-        var error = Assert.Throws<InvalidOperationException>(() => new DeviceCredentialStore(directory));
+        var error = Assert.Throws<CredentialsFileException>(() => new DeviceCredentialStore(directory));
 
         Assert.Contains("devices.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""[{"id":"a","salt":"","hash":"","iterations":0,"created":"2026-01-01T00:00:00Z"},{"id":"a","salt":"","hash":"","iterations":0,"created":"2026-01-01T00:00:00Z"}]""", "entry 1 repeats device 'a'")]
+    [InlineData("""[{"id":"a","salt":"!!","hash":"nope","iterations":10000,"created":"2026-01-01T00:00:00Z"}]""", "entry 0 ('a') has an invalid salt, hash or iterations")]
+    [InlineData("""[null]""", "entry 0 is null")]
+    [InlineData("""[{"salt":"","hash":"","iterations":0,"created":"2026-01-01T00:00:00Z"}]""", "entry 0 has no valid id")]
+    [InlineData("""null""", "expected a JSON array")]
+    public void Constructor_ValidJsonWithABadEntry_ErrorNamesTheEntry(string json, string problem)
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-cred-").FullName;
+        File.WriteAllText(Path.Combine(directory, "devices.json"), json);
+
+        var error = Assert.Throws<CredentialsFileException>(() => new DeviceCredentialStore(directory));
+
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RecordCertificate_NewId_ProvisionedWithoutASecretAndKeepsAnExistingOne()
+    {
+        var directory = Directory.CreateTempSubdirectory("edge-cred-").FullName;
+        var store = new DeviceCredentialStore(directory);
+        var secret = store.Add("both", rotate: false);
+
+        store.RecordCertificate("cert-only");
+        store.RecordCertificate("both");
+
+        var reloaded = new DeviceCredentialStore(directory);
+        Assert.True(reloaded.IsProvisioned("cert-only"));
+        Assert.False(reloaded.IsRevoked("cert-only"));
+        Assert.Equal(CredentialCheck.WrongSecret, reloaded.Verify("cert-only", "anything"));
+        Assert.Equal(CredentialCheck.Ok, reloaded.Verify("both", secret));
+        Assert.NotEmpty(reloaded.Add("cert-only", rotate: false)); // a secret can be added to a certificate device
     }
 
     [Fact]
