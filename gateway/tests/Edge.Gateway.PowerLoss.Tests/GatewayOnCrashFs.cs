@@ -141,6 +141,14 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
         return first;
     }
 
+    /// <summary>Waits until the live checkpoint file holds a checkpoint beyond the one the gateway started with; returns it.</summary>
+    public async Task<long> WaitForLiveCheckpointAsync()
+    {
+        long seen = 0;
+        await Eventually.TrueAsync(() => (seen = ReadLiveCheckpoint()) > StartCheckpoint, TimeSpan.FromMinutes(1), "a new checkpoint");
+        return seen;
+    }
+
     private long ReadLiveCheckpoint()
     {
         try
