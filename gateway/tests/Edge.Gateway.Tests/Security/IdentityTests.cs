@@ -126,6 +126,14 @@ public sealed class IdentityTests
         Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "dev-a", "dev-a", secret));
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, await ConnectAsync(gateway, "dev-a", "dev-a", "wrong"));
         Assert.Contains("edge_device_credentials_file_valid 0", await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        // A hand edit that breaks dev-a's own entry: the whole version is rejected, dev-a still logs in.
+        var edited = System.Text.Json.Nodes.JsonNode.Parse(good)!;
+        edited[0]!["hash"] = "not base64!";
+        await File.WriteAllTextAsync(file, edited.ToJsonString(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "dev-a", "dev-a", secret, MqttProtocolVersion.V311));
+        await Eventually.TrueAsync(() => gateway.Output.Contains("('dev-a') has an invalid salt, hash or iterations", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the second problem to be logged");
         var (exit, output) = await GatewayProcess.RunToExitAsync("device", "add", "dev-b", $"--Storage:Path={gateway.DataDirectory}");
         Assert.NotEqual(0, exit); // the CLI does not replace a file it cannot read
         Assert.Contains("is invalid", output, StringComparison.Ordinal);
@@ -133,6 +141,6 @@ public sealed class IdentityTests
         await File.WriteAllTextAsync(file, good, TestContext.Current.CancellationToken);
         await Eventually.TrueAsync(() => gateway.Output.Contains($"Device credentials file {file} is valid again", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the recovery to be logged");
         Assert.Contains("edge_device_credentials_file_valid 1", await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken), StringComparison.Ordinal);
-        Assert.Equal(1, Count(gateway.Output, $"Device credentials file {file} is invalid"));
+        Assert.Equal(2, Count(gateway.Output, $"Device credentials file {file} is invalid")); // once per problem
     }
 }
