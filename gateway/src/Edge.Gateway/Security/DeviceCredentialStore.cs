@@ -106,11 +106,11 @@ internal sealed class DeviceCredentialStore
         {
             using var fileLock = AcquireFileLock();
             ReloadForWrite();
-            var known = _devices.TryGetValue(id, out var device);
+            _devices.TryGetValue(id, out var device);
             var now = DateTimeOffset.UtcNow;
             _devices[id] = device is null ? new DeviceCredential(id, "", "", 0, now, now) : device with { Revoked = device.Revoked ?? now };
             Save();
-            return known;
+            return device is { Hash.Length: > 0 }; // a certificate-only entry (from 'cert device') has no secret either
         }
     }
 
