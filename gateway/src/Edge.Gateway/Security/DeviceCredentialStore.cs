@@ -45,7 +45,7 @@ internal sealed class DeviceCredentialStore
         Edge.Storage.DurableDirectory.Create(storagePath);
         _path = Path.Combine(storagePath, FileName);
         _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
-        _devices = Read();
+        _devices = DeviceCredentialsFile.Read(_path);
     }
 
     /// <summary>The file this store reads and writes.</summary>
@@ -265,7 +265,7 @@ internal sealed class DeviceCredentialStore
         _loadedWriteTime = writeTime;
         try
         {
-            _devices = Read();
+            _devices = DeviceCredentialsFile.Read(_path);
             _problem = null;
         }
         catch (CredentialsFileException e)
@@ -286,76 +286,6 @@ internal sealed class DeviceCredentialStore
         {
             throw new CredentialsFileException(_path, _problem);
         }
-    }
-
-    private Dictionary<string, DeviceCredential> Read()
-    {
-        string json;
-        try
-        {
-            if (!File.Exists(_path))
-            {
-                return new(StringComparer.Ordinal);
-            }
-
-            json = File.ReadAllText(_path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CredentialsFileException(_path, e.Message);
-        }
-
-        List<DeviceCredential?>? list;
-        try
-        {
-            list = JsonSerializer.Deserialize(json, CredentialJsonContext.Default.ListDeviceCredential);
-        }
-        catch (JsonException e)
-        {
-            throw new CredentialsFileException(_path, e.Message);
-        }
-
-        if (list is null)
-        {
-            throw new CredentialsFileException(_path, "expected a JSON array of devices, found null");
-        }
-
-        var devices = new Dictionary<string, DeviceCredential>(StringComparer.Ordinal);
-        for (var i = 0; i < list.Count; i++)
-        {
-            var device = list[i];
-            var problem = device is null ? "is null"
-                : !Edge.Protocol.Topics.EdgeTopics.IsValidDeviceId(device.Id) ? "has no valid id (1-64 characters of [A-Za-z0-9._-])"
-                : devices.ContainsKey(device.Id) ? $"repeats device '{device.Id}'"
-                : !IsValidHash(device) ? $"('{device.Id}') has an invalid salt, hash or iterations"
-                : null;
-            if (problem is not null)
-            {
-                throw new CredentialsFileException(_path, $"entry {i} {problem}");
-            }
-
-            devices[device!.Id] = device;
-        }
-
-        return devices;
-    }
-
-    // A certificate-only or revoked-without-secret entry has no hash at all; otherwise salt and hash must decode.
-    private static bool IsValidHash(DeviceCredential device)
-    {
-        if (device.Hash is null || device.Salt is null)
-        {
-            return false;
-        }
-
-        if (device.Hash.Length == 0)
-        {
-            return true;
-        }
-
-        Span<byte> buffer = stackalloc byte[128];
-        return device.Iterations > 0
-            && Convert.TryFromBase64String(device.Salt, buffer, out _) && Convert.TryFromBase64String(device.Hash, buffer, out var length) && length == 32;
     }
 
     private void Save()
