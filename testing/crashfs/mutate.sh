@@ -28,8 +28,6 @@ mutations=(
   "L2|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Writer.cs|NativeFileSync.FlushDirectory(_directory);||$RANDOM_CUTS $MOMENTS"
   "L3|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Recovery.cs|NativeFileSync.FlushDirectory(directory);||$RANDOM_CUTS $FRESH $MOMENTS"
   "L4|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Recovery.cs|NativeFileSync.FlushData(handle);||$RANDOM_CUTS $MOMENTS"
-  "L5|gateway/src/Edge.Gateway.Log/Internal/SmallFile.cs|NativeFileSync.FlushData(handle);||$CHECKPOINT $RANDOM_CUTS $MOMENTS"
-  "L6|gateway/src/Edge.Gateway.Log/Internal/SmallFile.cs|NativeFileSync.FlushDirectory(directory);||$CHECKPOINT $RANDOM_CUTS $MOMENTS"
   "L7|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Recovery.cs|DurableDirectory.Create(options.Directory).FullPath;|System.IO.Directory.CreateDirectory(options.Directory).FullName;|$FRESH $RANDOM_CUTS"
   "S1|gateway/src/Edge.Gateway/Security/DeviceCredentialStore.cs|Edge.Storage.FileSync.FlushData(stream);||$PROVISION"
   "S2|gateway/src/Edge.Gateway/Security/DeviceCredentialStore.cs|Edge.Storage.FileSync.FlushDirectory(Path.GetDirectoryName(_path)!);||$PROVISION"
@@ -48,8 +46,8 @@ mutations=(
   "N1|sdk/nanoFramework/src/Edge.Device.NanoFramework/Queue/FlashStorage.cs|Edge.Storage.FileSync.FlushData(stream);||$FLASH"
   "N2|sdk/nanoFramework/src/Edge.Device.NanoFramework/Queue/FlashStorage.cs|Edge.Storage.FileSync.FlushDirectory(directory);||$FLASH"
   "N3|sdk/nanoFramework/src/Edge.Device.NanoFramework/Queue/FlashStorage.cs|Edge.Storage.DurableDirectory.Create(path);|Directory.CreateDirectory(path);|$FLASH"
-  "C1|sdk/Storage/src/Edge.Storage/AtomicFile.cs|FileSync.FlushData(stream);||$QUEUE $RANDOM_CUTS"
-  "C2|sdk/Storage/src/Edge.Storage/AtomicFile.cs|FileSync.FlushDirectory(directory);||$QUEUE $RANDOM_CUTS"
+  "C1|sdk/Storage/src/Edge.Storage/AtomicFile.cs|FileSync.FlushData(stream);||$CHECKPOINT $RANDOM_CUTS $QUEUE"
+  "C2|sdk/Storage/src/Edge.Storage/AtomicFile.cs|FileSync.FlushDirectory(directory);||$CHECKPOINT $RANDOM_CUTS $QUEUE"
   "C3|sdk/Storage/src/Edge.Storage/DurableDirectory.cs|FileSync.FlushDirectory(parent);||$FRESH $PROVISION $QUEUE $FLASH"
 )
 

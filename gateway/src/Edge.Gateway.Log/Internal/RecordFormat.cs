@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
-using System.Numerics;
-using System.Runtime.InteropServices;
+using Edge.Storage;
 
 namespace Edge.Gateway.Log.Internal;
 
@@ -13,6 +12,7 @@ namespace Edge.Gateway.Log.Internal;
 /// 16 int64  timestamp (Unix ms)
 /// 24 payload
 /// </code>
+/// The checksum is the shared <see cref="Crc32C"/> of Edge.Storage (hardware CRC32C on x64 and the Pi's ARMv8).
 /// </summary>
 internal static class RecordFormat
 {
@@ -48,28 +48,4 @@ internal static class RecordFormat
     public static long ReadOffset(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
 
     public static long ReadTimestamp(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
-
-    /// <summary>
-    /// CRC32C (Castagnoli) with the hardware instructions behind <see cref="BitOperations.Crc32C(uint, ulong)"/>
-    /// (SSE4.2 on x64, the CRC extension on the Pi's ARMv8). System.IO.Hashing has CRC-32 (IEEE) and XxHash but
-    /// no CRC32C, and CRC32C is the checksum storage systems use for torn-write detection (iSCSI, ext4, Kafka).
-    /// </summary>
-    internal static class Crc32C
-    {
-        public static uint Append(uint crc, ReadOnlySpan<byte> data)
-        {
-            ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(data);
-            foreach (ulong word in words)
-            {
-                crc = BitOperations.Crc32C(crc, BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word));
-            }
-
-            for (int i = words.Length * sizeof(ulong); i < data.Length; i++)
-            {
-                crc = BitOperations.Crc32C(crc, data[i]);
-            }
-
-            return crc;
-        }
-    }
 }

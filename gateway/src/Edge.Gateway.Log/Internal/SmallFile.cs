@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
+using Edge.Storage;
 
 namespace Edge.Gateway.Log.Internal;
 
 /// <summary>
 /// The log's small metadata files (checkpoint, high-water mark, log id): a 4-byte magic, a body and a CRC32C of both,
-/// replaced atomically (write "NAME.tmp", fsync it, rename over NAME, fsync the directory), so that a crash leaves the
+/// replaced atomically with the shared <see cref="AtomicFile"/> (write "NAME.tmp", fsync it, rename over NAME, fsync the directory), so that a crash leaves the
 /// old or the new contents, never a torn mix.
 /// </summary>
 internal static class SmallFile
@@ -38,19 +39,10 @@ internal static class SmallFile
         body.CopyTo(data[4..]);
         BinaryPrimitives.WriteUInt32LittleEndian(data[(4 + body.Length)..], Crc(data[..(4 + body.Length)]));
 
-        string temp = Path.Combine(directory, TempName(name));
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            RandomAccess.Write(handle, data, 0);
-            NativeFileSync.FlushData(handle);
-        }
-
-        File.Move(temp, Path.Combine(directory, name), overwrite: true);
-        NativeFileSync.FlushDirectory(directory);
-        return 2;
+        return AtomicFile.Write(Path.Combine(directory, name), data);
     }
 
-    public static string TempName(string name) => name + ".tmp";
+    public static string TempName(string name) => Path.GetFileName(AtomicFile.TempPath(name));
 
-    private static uint Crc(ReadOnlySpan<byte> data) => ~RecordFormat.Crc32C.Append(0xFFFFFFFFu, data);
+    private static uint Crc(ReadOnlySpan<byte> data) => Crc32C.Compute(data);
 }
