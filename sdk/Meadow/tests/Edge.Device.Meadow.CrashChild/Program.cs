@@ -1,9 +1,10 @@
 using System.Globalization;
 using Edge.Device.Meadow;
 
-// Usage: Edge.Device.Meadow.CrashChild <queueDirectory> <port> <deviceId>
+// Usage: Edge.Device.Meadow.CrashChild <queueDirectory> <port> <deviceId> [queueSegmentBytes]
 // Records readings 0, 1, 2, ... (value = index) forever against a broker that is down, printing
-// "queued <index>" once RecordAsync reported the reading durably queued. The parent SIGKILLs it.
+// "queued <index>" once RecordAsync reported the reading durably queued. The parent SIGKILLs it (CrashRecoveryTests)
+// or cuts the power under it on crashfs (Edge.Device.Meadow.PowerLoss.Tests, with small segments so rolls happen).
 var options = new EdgeDeviceOptions
 {
     DeviceId = args[2],
@@ -15,6 +16,11 @@ var options = new EdgeDeviceOptions
     ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
     ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
 };
+if (args.Length > 3)
+{
+    options.QueueSegmentBytes = int.Parse(args[3], CultureInfo.InvariantCulture);
+}
+
 await using var device = EdgeDevice.Create(options);
 await device.StartAsync();
 Console.Out.WriteLine("started " + device.BootId.ToString(CultureInfo.InvariantCulture));

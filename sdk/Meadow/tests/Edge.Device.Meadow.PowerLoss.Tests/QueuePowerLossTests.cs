@@ -106,7 +106,7 @@ public sealed class QueuePowerLossTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var dll = Path.Combine(AppContext.BaseDirectory, "Edge.Device.Meadow.PowerLossChild.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "Edge.Device.Meadow.CrashChild.dll");
         foreach (var arg in new[] { dll, folder, port.ToString(CultureInfo.InvariantCulture), id, "2048" })
         {
             info.ArgumentList.Add(arg);
