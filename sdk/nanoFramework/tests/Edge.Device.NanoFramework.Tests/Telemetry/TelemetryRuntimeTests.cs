@@ -214,19 +214,27 @@ public sealed class TelemetryRuntimeTests
             runtime.Report(sensor, i * 0.5);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // Best of three, as in ZeroAllocationTests: an allocation in Report shows in every attempt (10,000 x its size);
+        // a one-off by the runtime itself (a tier-up or OSR of the loop, 5,440 B once in a fresh-clone CI run) does not.
+        var best = long.MaxValue;
+        for (var attempt = 0; attempt < 3 && best != 0; attempt++)
         {
-            while (runtime.Client.QueuedMessages > 256)
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
             {
-                Thread.Yield();
+                while (runtime.Client.QueuedMessages > 256)
+                {
+                    Thread.Yield();
+                }
+
+                runtime.Report(sensor, i * 0.25);
             }
 
-            runtime.Report(sensor, i * 0.25);
+            runtime.Flush();
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        runtime.Flush();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, best);
         Assert.Equal(0, runtime.ReadingsDropped);
     }
 
