@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Hosting;
 using Edge.Gateway.Log;
@@ -18,7 +17,9 @@ namespace Edge.Gateway.Ingest;
 /// <summary>
 /// The embedded MQTT broker devices connect to. Every QoS 1/2 PUBLISH is appended to the durable log and
 /// acknowledged only after the log's fsync: MQTTnet awaits <see cref="OnInterceptingPublishAsync"/> before it
-/// sends PUBACK/PUBREC. QoS 0 is appended without waiting.
+/// sends PUBACK/PUBREC. QoS 0 is appended without waiting. Who may connect is <see cref="ConnectionAuthenticator"/>'s
+/// decision, which topics they may use <see cref="PublishAuthorizer"/>'s, and revocations while connected are
+/// <see cref="RevocationWatcher"/>'s.
 /// </summary>
 internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposable
 {
@@ -30,16 +31,18 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<MqttIngestService> _logger;
     private readonly IHostApplicationLifetime _lifetime;
+    private readonly ConnectionAuthenticator _authenticator;
+    private readonly PublishAuthorizer _authorizer;
+    private readonly RevocationWatcher _revocations;
     private MqttServer? _server;
     private int _logFailed;
     private long _lastFullLogMs = long.MinValue / 2;
 
-    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, DeviceCredentialStore credentials, TopicAcl acl, FailedAuthLimiter limiter, TimeProvider time)
+    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, ConnectionAuthenticator authenticator, PublishAuthorizer authorizer, RevocationWatcher revocations)
     {
-        _limiter = limiter;
-        _credentials = credentials;
-        _acl = acl;
-        _time = time;
+        _authenticator = authenticator;
+        _authorizer = authorizer;
+        _revocations = revocations;
         _settings = settings;
         _log = log;
         _metrics = metrics;
@@ -73,8 +76,8 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
                 .WithEncryptionSslProtocol(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
             if (tls.ClientCertificates != ClientCertificateMode.None)
             {
-                _clientCa = X509CertificateLoader.LoadCertificateFromFile(tls.ResolvedClientCaPath(storage));
-                builder.WithClientCertificate(ValidateClientCertificate, tls.ClientCertificates == ClientCertificateMode.Required);
+                _authenticator.LoadClientCa(tls.ResolvedClientCaPath(storage));
+                builder.WithClientCertificate(_authenticator.ValidateClientCertificate, tls.ClientCertificates == ClientCertificateMode.Required);
             }
         }
 
@@ -83,7 +86,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
-        _server.InterceptingSubscriptionAsync += OnInterceptingSubscriptionAsync;
+        _server.InterceptingSubscriptionAsync += e => { _authorizer.AuthorizeSubscription(e); return Task.CompletedTask; };
         _server.ClientConnectedAsync += e =>
         {
             // Again here: a resumed persistent session keeps the items of the connection that created it, and the
@@ -92,7 +95,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             _metrics.ClientConnected(e.ClientId);
             return Task.CompletedTask;
         };
-        _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); OnClientDisconnected(e); return Task.CompletedTask; };
+        _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); _authenticator.OnDisconnected(e.ClientId, e.DisconnectType); return Task.CompletedTask; };
         await _server.StartAsync();
         LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);
         if (tls.Enabled)
@@ -100,22 +103,13 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             LogListeningTls(_settings.Mqtt.BindAddress, tls.Port, tls.ClientCertificates);
         }
 
-        var certificatesOnly = tls.Enabled && tls.ClientCertificates != ClientCertificateMode.None;
-        if (!_settings.Mqtt.AllowAnonymous && !certificatesOnly && _credentials.List().Count == 0)
-        {
-            LogNoDevices(_credentials.FilePath);
-        }
-
-        _credentialWatch = WatchCredentialsAsync(_watchStop.Token);
+        _authenticator.WarnIfNoDevices(certificatesOnly: tls.Enabled && tls.ClientCertificates != ClientCertificateMode.None);
+        _revocations.Start(_server);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _watchStop.CancelAsync();
-        if (_credentialWatch is not null)
-        {
-            await _credentialWatch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        await _revocations.StopAsync();
 
         if (_server is { IsStarted: true })
         {
@@ -129,8 +123,6 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     public ValueTask DisposeAsync()
     {
         _server?.Dispose();
-        _clientCa?.Dispose();
-        _watchStop.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -145,7 +137,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             return;
         }
 
-        if (RefusedByAcl(e))
+        if (_authorizer.RefusePublish(e))
         {
             // Never reaches the log or Kafka.
             return;
@@ -224,6 +216,23 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
             ? (IPAddress.None, address)
             : (address, IPAddress.None);
+    }
+
+    private Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        e.SessionItems[IsV5Key] = e.ProtocolVersion == MqttProtocolVersion.V500;
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            // The client id is the device id: Kafka keys, ordering and deduplication hang on it.
+            // MQTT 5: 0x85 Client Identifier not valid; 3.1.1: 0x02 identifier rejected [MQTT-3.1.3-9].
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            _metrics.ConnectionRefusedClientId();
+            LogRefusedEmptyClientId(e.RemoteEndPoint?.ToString() ?? "?");
+            return Task.CompletedTask;
+        }
+
+        _authenticator.Validate(e);
+        return Task.CompletedTask;
     }
 
     private static void Refuse(InterceptingPublishEventArgs e, bool isV5, MqttPubAckReasonCode reason)
