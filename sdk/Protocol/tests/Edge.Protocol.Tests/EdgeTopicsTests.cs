@@ -44,6 +44,9 @@ public sealed class EdgeTopicsTests
     [InlineData("edge/v1/esp32-01/status", EdgeTopicKind.Status, "esp32-01", "")]
     [InlineData("edge/v1/esp32-01/cmd/reboot", EdgeTopicKind.Command, "esp32-01", "reboot")]
     [InlineData("edge/v1/esp32-01/cmd-ack", EdgeTopicKind.CommandAck, "esp32-01", "")]
+    [InlineData("edge/v1/esp32-01/desired", EdgeTopicKind.Desired, "esp32-01", "")]
+    [InlineData("edge/v1/esp32-01/reported", EdgeTopicKind.Reported, "esp32-01", "")]
+    [InlineData("edge/v1/esp32-01/desired/x", EdgeTopicKind.Unknown, "", "")]
     [InlineData("edge/v1/esp32-01/cmd/", EdgeTopicKind.Unknown, "", "")]
     [InlineData("edge/v1/esp32-01/cmd/+", EdgeTopicKind.Unknown, "", "")]
     [InlineData("edge/v1/esp32-01/cmd/a/b", EdgeTopicKind.Unknown, "", "")]
@@ -71,6 +74,8 @@ public sealed class EdgeTopicsTests
         CsCheck.Gen.Select(CsCheck.Gen.String[CsCheck.Gen.Char["abcXYZ019._-"], 1, 64], CsCheck.Gen.String[CsCheck.Gen.Char["az09_-."], 1, 64], (a, b) => (a, b)).Sample((id, name) =>
         {
             Assert.Equal(EdgeTopicKind.Telemetry, EdgeTopics.Parse(EdgeTopics.Telemetry(id)).Kind);
+            Assert.Equal(EdgeTopicKind.Desired, EdgeTopics.Parse(EdgeTopics.Desired(id)).Kind);
+            Assert.Equal(EdgeTopicKind.Reported, EdgeTopics.Parse(EdgeTopics.Reported(id)).Kind);
             var command = EdgeTopics.Parse(EdgeTopics.Command(id, name));
             Assert.Equal(EdgeTopicKind.Command, command.Kind);
             Assert.Equal(id, command.DeviceId);

@@ -1,6 +1,7 @@
 using System.Text;
 using Edge.Protocol.Commands;
 using Edge.Protocol.Senml;
+using Edge.Protocol.State;
 
 namespace Edge.Protocol.Tests;
 
@@ -107,5 +108,44 @@ public sealed class GoldenBytesTests
         Assert.Equal("c-17", ack.Id);
         Assert.True(ack.Ok);
         Assert.Equal("rebooting in 30 s", ack.Message);
+    }
+
+    [Fact]
+    public void EncodeDesired_DocExample_MatchesDocHex()
+    {
+        var expected = RepoFiles.ParseHex(RepoFiles.FencedBlockAfter(Doc, "<!-- golden:desired-cbor -->"));
+        var doc = new System.Formats.Cbor.CborWriter();
+        doc.WriteStartMap(1);
+        doc.WriteTextString("interval_s");
+        doc.WriteInt32(30);
+        doc.WriteEndMap();
+        var docBytes = doc.Encode();
+        var buffer = new byte[64];
+        var n = EdgeStateCodec.Encode(buffer, 0, buffer.Length, 7, docBytes, 0, docBytes.Length);
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(buffer, 0, n));
+        var state = EdgeStateCodec.Decode(buffer, 0, n);
+        Assert.Equal(7UL, state.Version);
+        Assert.Equal("{\"interval_s\":30}", state.DocumentToJson());
+
+        // System.Formats.Cbor (strict) reads the same map.
+        var reader = new System.Formats.Cbor.CborReader(expected, System.Formats.Cbor.CborConformanceMode.Strict);
+        Assert.Equal(2, reader.ReadStartMap());
+        Assert.Equal("v", reader.ReadTextString());
+        Assert.Equal(7UL, reader.ReadUInt64());
+        Assert.Equal("doc", reader.ReadTextString());
+        Assert.Equal(docBytes, reader.ReadEncodedValue().ToArray());
+        reader.ReadEndMap();
+    }
+
+    [Fact]
+    public void EncodeReported_DocExample_MatchesDocHex()
+    {
+        var expected = RepoFiles.ParseHex(RepoFiles.FencedBlockAfter(Doc, "<!-- golden:reported-cbor -->"));
+        var buffer = new byte[16];
+        var n = EdgeStateCodec.Encode(buffer, 0, buffer.Length, 7, null, 0, 0);
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(buffer, 0, n));
+        var state = EdgeStateCodec.Decode(buffer, 0, n);
+        Assert.Equal(7UL, state.Version);
+        Assert.False(state.HasDocument);
     }
 }

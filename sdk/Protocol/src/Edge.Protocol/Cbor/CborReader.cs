@@ -148,6 +148,17 @@ internal sealed class CborReader
         return (uint)value;
     }
 
+    /// <summary>Reads an unsigned integer (up to 64 bits).</summary>
+    public ulong ReadUInt64()
+    {
+        if (PeekMajor() != CborWriter.MajorUnsigned)
+        {
+            throw Error("Expected an unsigned integer");
+        }
+
+        return ReadArgument(out _);
+    }
+
     /// <summary>Reads any CBOR number (integer or half/single/double float) as a double.</summary>
     public double ReadNumber()
     {

@@ -17,4 +17,10 @@ public enum EdgeTopicKind
 
     /// <summary><c>edge/v1/{deviceId}/cmd-ack</c>: uplink command acknowledgement, CBOR map {"id", "ok", "msg"}.</summary>
     CommandAck = 4,
+
+    /// <summary><c>edge/v1/{deviceId}/desired</c>: downlink desired state, retained, CBOR map {"v", "doc"}.</summary>
+    Desired = 5,
+
+    /// <summary><c>edge/v1/{deviceId}/reported</c>: uplink applied state, CBOR map {"v", "doc"}.</summary>
+    Reported = 6,
 }

@@ -30,6 +30,12 @@ public static class EdgeTopics
     /// <summary>Last level of the command acknowledgement topic.</summary>
     public const string CommandAckLevel = "cmd-ack";
 
+    /// <summary>Last level of the desired-state topic (gateway → device, retained).</summary>
+    public const string DesiredLevel = "desired";
+
+    /// <summary>Last level of the reported-state topic (device → gateway).</summary>
+    public const string ReportedLevel = "reported";
+
     /// <summary><c>edge/v1/{deviceId}/telemetry</c>.</summary>
     /// <exception cref="ArgumentException">The device id is invalid.</exception>
     public static string Telemetry(string deviceId) => Prefix + CheckDeviceId(deviceId) + "/" + TelemetryLevel;
@@ -58,6 +64,14 @@ public static class EdgeTopics
     /// <exception cref="ArgumentException">The device id is invalid.</exception>
     public static string CommandAck(string deviceId) => Prefix + CheckDeviceId(deviceId) + "/" + CommandAckLevel;
 
+    /// <summary><c>edge/v1/{deviceId}/desired</c>: the retained desired state the device subscribes to.</summary>
+    /// <exception cref="ArgumentException">The device id is invalid.</exception>
+    public static string Desired(string deviceId) => Prefix + CheckDeviceId(deviceId) + "/" + DesiredLevel;
+
+    /// <summary><c>edge/v1/{deviceId}/reported</c>: where the device reports the desired-state version it applied.</summary>
+    /// <exception cref="ArgumentException">The device id is invalid.</exception>
+    public static string Reported(string deviceId) => Prefix + CheckDeviceId(deviceId) + "/" + ReportedLevel;
+
     /// <summary>The SenML base name the SDKs write: <c>{deviceId}:</c> (names then read "esp32-01:temperature").</summary>
     /// <exception cref="ArgumentException">The device id is invalid.</exception>
     public static string BaseName(string deviceId) => CheckDeviceId(deviceId) + ":";
@@ -81,7 +95,7 @@ public static class EdgeTopics
     }
 
     /// <summary>
-    /// Classifies a topic for routing and ACLs. Anything that is not exactly one of the four Edge v1 shapes
+    /// Classifies a topic for routing and ACLs. Anything that is not exactly one of the six Edge v1 shapes
     /// with valid ids (including wildcards, extra or empty levels) is <see cref="EdgeTopicKind.Unknown"/>.
     /// </summary>
     /// <param name="topic">A topic name as received.</param>
@@ -116,6 +130,16 @@ public static class EdgeTopics
         if (IsLevel(topic, rest, restLength, CommandAckLevel))
         {
             return new EdgeTopic(EdgeTopicKind.CommandAck, deviceId, string.Empty);
+        }
+
+        if (IsLevel(topic, rest, restLength, DesiredLevel))
+        {
+            return new EdgeTopic(EdgeTopicKind.Desired, deviceId, string.Empty);
+        }
+
+        if (IsLevel(topic, rest, restLength, ReportedLevel))
+        {
+            return new EdgeTopic(EdgeTopicKind.Reported, deviceId, string.Empty);
         }
 
         var nameStart = rest + CommandLevel.Length + 1;
