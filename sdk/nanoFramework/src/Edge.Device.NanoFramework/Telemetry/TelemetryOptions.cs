@@ -24,6 +24,13 @@ public sealed class TelemetryOptions
     /// </summary>
     public uint BootId { get; set; }
 
+    /// <summary>
+    /// How many executed command ids the runtime remembers, with their acks, so that a command resent with the same id
+    /// (after a reconnect, or a gateway restart) is acked again without running its handler again. RAM only: kept
+    /// across reconnects, forgotten at a reset. Each entry holds the id and ack message strings. Default 32; 1-1,024.
+    /// </summary>
+    public int RememberedCommandIds { get; set; } = 32;
+
     /// <summary>Wall clock for timestamps. Default <see cref="SystemWallClock"/> (set by SNTP).</summary>
     public IWallClock? WallClock { get; set; }
 

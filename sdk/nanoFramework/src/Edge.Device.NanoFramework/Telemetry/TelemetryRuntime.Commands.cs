@@ -5,7 +5,10 @@ using Edge.Protocol.Topics;
 
 namespace Edge.Device.NanoFramework;
 
-/// <summary>Downlink commands, their acks, and the online/offline status.</summary>
+/// <summary>
+/// Downlink commands (each id executed once: see <see cref="TelemetryOptions.RememberedCommandIds"/>), their acks,
+/// and the online/offline status.
+/// </summary>
 public sealed partial class TelemetryRuntime
 {
     /// <summary>Most command handlers one runtime holds.</summary>
@@ -19,12 +22,20 @@ public sealed partial class TelemetryRuntime
     private readonly byte[] _offline = EdgeStatus.OfflinePayload();
     private readonly string _statusTopic;
     private readonly string _ackTopic;
+    private readonly RecentCommands _recentCommands;
     private int _commandCount;
     private long _commandsHandled;
+    private long _commandsRepeated;
     private long _commandsMalformed;
 
-    /// <summary>Commands received and acked (including those without a handler, acked with ok false).</summary>
+    /// <summary>Commands received and acked (including those without a handler, acked with ok false), resends included.</summary>
     public long CommandsHandled => Read(ref _commandsHandled);
+
+    /// <summary>
+    /// Commands received again with an id executed recently (a resend after a reconnect): acked again with the
+    /// remembered result, the handler not run again.
+    /// </summary>
+    public long CommandsRepeated => Read(ref _commandsRepeated);
 
     /// <summary>Command payloads that could not be decoded (no id to ack).</summary>
     public long CommandsMalformed => Read(ref _commandsMalformed);
@@ -63,11 +74,23 @@ public sealed partial class TelemetryRuntime
     private void OnMessage(MqttClient sender, string topic, byte[] payload, int offset, int count)
     {
         var parsed = EdgeTopics.Parse(topic);
-        if (parsed.Kind != EdgeTopicKind.Command || parsed.DeviceId != _deviceId)
+        if (parsed.DeviceId != _deviceId)
         {
             return;
         }
 
+        if (parsed.Kind == EdgeTopicKind.Command)
+        {
+            OnCommandMessage(sender, parsed.CommandName, payload, offset, count);
+        }
+        else if (parsed.Kind == EdgeTopicKind.Desired)
+        {
+            OnDesiredMessage(sender, payload, offset, count);
+        }
+    }
+
+    private void OnCommandMessage(MqttClient sender, string name, byte[] payload, int offset, int count)
+    {
         EdgeCommand command;
         try
         {
@@ -83,28 +106,22 @@ public sealed partial class TelemetryRuntime
             return;
         }
 
-        var name = parsed.CommandName;
-        var handler = FindHandler(name);
         bool ok;
         string? message;
-        if (handler == null)
+        bool repeated;
+        lock (_commandGate)
         {
-            ok = false;
-            message = "no handler for command '" + name + "'";
+            repeated = _recentCommands.TryFind(command.Id, out ok, out message);
         }
-        else
+
+        if (!repeated)
         {
-#pragma warning disable CA1031 // The handler's failure is reported to the sender in the ack.
-            try
+            Execute(name, command, out ok, out message);
+            lock (_commandGate)
             {
-                ok = handler(name, command, out message);
+                // Remembered before the ack is queued: a resend arriving while the ack waits finds it.
+                _recentCommands.Remember(command.Id, ok, message);
             }
-            catch (Exception e)
-            {
-                ok = false;
-                message = e.Message;
-            }
-#pragma warning restore CA1031
         }
 
         lock (_commandGate)
@@ -124,7 +141,34 @@ public sealed partial class TelemetryRuntime
         lock (_gate)
         {
             _commandsHandled++;
+            if (repeated)
+            {
+                _commandsRepeated++;
+            }
         }
+    }
+
+    private void Execute(string name, EdgeCommand command, out bool ok, out string? message)
+    {
+        var handler = FindHandler(name);
+        if (handler == null)
+        {
+            ok = false;
+            message = "no handler for command '" + name + "'";
+            return;
+        }
+
+#pragma warning disable CA1031 // The handler's failure is reported to the sender in the ack.
+        try
+        {
+            ok = handler(name, command, out message);
+        }
+        catch (Exception e)
+        {
+            ok = false;
+            message = e.Message;
+        }
+#pragma warning restore CA1031
     }
 
     private CommandHandler? FindHandler(string name)

@@ -9,15 +9,17 @@ namespace Edge.Device.NanoFramework;
 /// Makes a board's telemetry reliable in a few lines: registered sensors are read on their interval, readings
 /// that moved less than their deadband are skipped, the rest are batched into one SenML-CBOR pack up to a byte
 /// budget and published at QoS 1 on <c>edge/v1/{deviceId}/telemetry</c> with the dedupe identity (boot id,
-/// sequence). Commands on <c>edge/v1/{deviceId}/cmd/{name}</c> go to their handlers and are acked on
-/// <c>cmd-ack</c>; the status topic carries "online" (retained, after every connect) and "offline" (last will
+/// sequence). Commands on <c>edge/v1/{deviceId}/cmd/{name}</c> go to their handlers (each command id once) and are
+/// acked on <c>cmd-ack</c>; the retained desired state on <c>edge/v1/{deviceId}/desired</c> goes to the
+/// <see cref="OnDesiredState"/> handler and its version is reported on <c>reported</c>; the status topic carries
+/// "online" (retained, after every connect) and "offline" (last will
 /// and clean stop). Steady-state reading, batching and publishing allocate nothing.
 /// </summary>
 /// <remarks>
 /// Threads: <see cref="Start"/> runs the MQTT client's thread and one runtime thread that reads sensors.
 /// Register sensors and commands before <see cref="Start"/>. <see cref="Report"/>, <see cref="Poll"/> and
-/// <see cref="Flush"/> may be called from any thread (an internal lock serializes them). Command handlers run
-/// on the MQTT receive thread.
+/// <see cref="Flush"/> may be called from any thread (an internal lock serializes them). Command and desired-state
+/// handlers run on the MQTT receive thread.
 /// </remarks>
 public sealed partial class TelemetryRuntime : IDisposable
 {
@@ -72,10 +74,18 @@ public sealed partial class TelemetryRuntime : IDisposable
             throw new ArgumentException("MaxMessageBytes must be at least 64, FlushIntervalMilliseconds >= 0, TickMilliseconds > 0");
         }
 
+        if (options.RememberedCommandIds < 1 || options.RememberedCommandIds > 1_024)
+        {
+            throw new ArgumentException("RememberedCommandIds must be 1 to 1,024");
+        }
+
         _deviceId = options.DeviceId;
         _telemetryTopic = EdgeTopics.Telemetry(_deviceId);
         _statusTopic = EdgeTopics.Status(_deviceId);
         _ackTopic = EdgeTopics.CommandAck(_deviceId);
+        _desiredTopic = EdgeTopics.Desired(_deviceId);
+        _reportedTopic = EdgeTopics.Reported(_deviceId);
+        _recentCommands = new RecentCommands(options.RememberedCommandIds);
         _flushInterval = options.FlushIntervalMilliseconds;
         _tick = options.TickMilliseconds;
         _wallClock = options.WallClock ?? new SystemWallClock();
@@ -112,6 +122,7 @@ public sealed partial class TelemetryRuntime : IDisposable
         Client.MessageReceived += OnMessage;
         Client.ConnectionChanged += OnConnectionChanged;
         Client.Subscribe(EdgeTopics.CommandFilter(_deviceId), MqttQos.AtLeastOnce);
+        Client.Subscribe(_desiredTopic, MqttQos.AtLeastOnce);
     }
 
     /// <summary>The MQTT client (connection state, queue and delivery counters).</summary>
