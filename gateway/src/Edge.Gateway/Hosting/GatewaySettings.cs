@@ -136,6 +136,12 @@ internal sealed partial class GatewaySettings
         var max = ProducerSettings.EffectiveMessageMaxBytes(Kafka.Producer);
         Require(Mqtt.MaxPayloadBytes + ProducerSettings.RecordOverheadBytes <= max, "Mqtt:MaxPayloadBytes", $"({Mqtt.MaxPayloadBytes}) plus {ProducerSettings.RecordOverheadBytes} bytes of key and headers must fit in Kafka:Producer:message.max.bytes ({max}{(Kafka.Producer.ContainsKey("message.max.bytes") ? "" : ", librdkafka's default")}), or accepted messages could never be delivered; lower Mqtt:MaxPayloadBytes or raise Kafka:Producer:message.max.bytes");
         Require(KafkaTopicPattern().IsMatch(Kafka.DeadLetterTopic ?? ""), "Kafka:DeadLetterTopic", $"must be a Kafka topic name: 1-249 of A-Z a-z 0-9 . _ - (was '{Kafka.DeadLetterTopic}')");
+        Require(Kafka.PresenceTopic is not null && (Kafka.PresenceTopic.Length == 0 || KafkaTopicPattern().IsMatch(Kafka.PresenceTopic)), "Kafka:PresenceTopic", $"must be a Kafka topic name, or empty for no presence records (was '{Kafka.PresenceTopic}')");
+        if (Kafka.Commands.Validate() is { } commands)
+        {
+            throw new ConfigurationException(commands.Key, commands.Problem);
+        }
+
         Require(Kafka.StallSeconds is >= 1 and <= 86_400, "Kafka:StallSeconds", $"must be between 1 and 86400 (was {Kafka.StallSeconds})");
     }
 

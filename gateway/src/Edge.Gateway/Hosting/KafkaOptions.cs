@@ -45,6 +45,15 @@ internal sealed class KafkaOptions
     /// <summary><c>Kafka:ShutdownTimeoutSeconds</c>: on SIGTERM, how long to wait for in-flight deliveries. Default 10 s.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 
+    /// <summary><c>Kafka:Commands</c>: commands from Kafka to devices and their results (<see cref="KafkaCommandsOptions"/>).</summary>
+    public KafkaCommandsOptions Commands { get; } = new();
+
+    /// <summary>
+    /// <c>Kafka:PresenceTopic</c>: a record per device connect and disconnect (key = device id; compaction keeps the latest).
+    /// Default <c>edge.presence</c>; empty turns presence records off.
+    /// </summary>
+    public string PresenceTopic { get; set; } = "edge.presence";
+
     /// <summary><c>Kafka:DevBrokers</c>: brokers in the in-process development Kafka. Default 3.</summary>
     public int DevBrokers { get; set; } = 3;
 
