@@ -124,6 +124,9 @@ internal sealed class GatewayMetrics
     /// <summary>A publish or subscription refused for a reason such as "not_authorized".</summary>
     public void PublishRefused(string reason) => _refusals.AddOrUpdate("publish:" + reason, 1, (_, n) => n + 1);
 
+    /// <summary>A connection closed by the ingest's frame guard for a protocol violation or packet limit, e.g. "qos_3".</summary>
+    public void ProtocolViolation(string label) => _refusals.AddOrUpdate("protocol:" + label, 1, (_, n) => n + 1);
+
     /// <summary>Refusals by "kind:reason".</summary>
     public IReadOnlyDictionary<string, long> Refusals => _refusals;
 

@@ -82,6 +82,11 @@ internal sealed partial class GatewaySettings
         Require(Mqtt.Port is > 0 and <= 65535, "Mqtt:Port", $"must be between 1 and 65535 (was {Mqtt.Port})");
         Require(IPAddress.TryParse(Mqtt.BindAddress, out _), "Mqtt:BindAddress", $"must be an IP address (was '{Mqtt.BindAddress}')");
         Require(Mqtt.MaxPayloadBytes is > 0 and <= 16 * 1024 * 1024, "Mqtt:MaxPayloadBytes", $"must be between 1 and 16777216 (was {Mqtt.MaxPayloadBytes})");
+        if (Mqtt.ValidateLimits() is { } limit)
+        {
+            throw new ConfigurationException(limit.Key, limit.Problem);
+        }
+
         if (Mqtt.Tls.Validate(Storage.Path) is { } tls)
         {
             throw new ConfigurationException(tls.Key, tls.Problem);

@@ -1,0 +1,40 @@
+using Edge.Gateway.Diagnostics;
+using Edge.Gateway.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Diagnostics.Logger;
+using MQTTnet.Packets;
+using MQTTnet.Server;
+
+namespace Edge.Gateway.Ingest.Framing;
+
+/// <summary>
+/// Creates the MQTTnet server with the gateway's packet limits in place: the <see cref="GuardedTcpServerAdapter"/>
+/// transport, the client id length rule (the first validation handler), and the MQTT 5 CONNACK properties that tell
+/// clients the limits (Maximum Packet Size, Topic Alias Maximum; MQTTnet 5.2 has no option for either and advertises
+/// "unlimited" and 65535).
+/// </summary>
+internal static class GuardedBroker
+{
+    public static MqttServer Create(MqttServerOptions options, MqttOptions mqtt, GatewayMetrics metrics, ILogger logger, IMqttNetLogger mqttLogger)
+    {
+        ArgumentNullException.ThrowIfNull(mqtt);
+        var reporter = new ViolationReporter(metrics, logger);
+        var adapter = new GuardedTcpServerAdapter(FrameLimits.From(mqtt), new UnauthenticatedBudget(mqtt.MaxUnauthenticatedBytes), reporter.Report);
+        var server = new MqttServerFactory().CreateMqttServer(options, [adapter], mqttLogger);
+        server.ValidatingConnectionAsync += new ClientIdRule(mqtt.MaxClientIdLength, metrics).ValidateAsync;
+        var maxPacket = (uint)mqtt.MaxPublishPacketBytes;
+        var aliases = (ushort)mqtt.TopicAliasMaximum;
+        server.InterceptingOutboundPacketAsync += e =>
+        {
+            // The accepting CONNACK passes here (a refusing one does not, and needs neither). 3.1.1 ignores both.
+            if (e.Packet is MqttConnAckPacket connAck)
+            {
+                connAck.MaximumPacketSize = maxPacket;
+                connAck.TopicAliasMaximum = aliases;
+            }
+
+            return Task.CompletedTask;
+        };
+        return server;
+    }
+}
