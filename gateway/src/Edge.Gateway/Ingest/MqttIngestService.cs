@@ -82,7 +82,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         }
 
         var options = builder.Build();
-        _server = new MqttServerFactory().CreateMqttServer(options, new MqttNetLogBridge(_metrics, _logger));
+        _server = Framing.GuardedBroker.Create(options, _settings.Mqtt, _metrics, _logger, new MqttNetLogBridge(_metrics, _logger)); // packet caps before buffering (issue 14)
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
