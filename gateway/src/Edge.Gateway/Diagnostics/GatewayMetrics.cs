@@ -20,7 +20,7 @@ internal sealed class GatewayMetrics
     private long _deadLetterFailures;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _deadLetters = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _refusals = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DeviceActivity> _devices = new(StringComparer.Ordinal);
+    private readonly DeviceTable _devices;
     private readonly TimeProvider _time;
 
     public long ConnectedClients => Volatile.Read(ref _connectedClients);
@@ -60,7 +60,7 @@ internal sealed class GatewayMetrics
     /// <summary>Dead-letter deliveries that failed (each stalls egress at its record until it succeeds).</summary>
     public long DeadLetterFailures => Volatile.Read(ref _deadLetterFailures);
 
-    /// <summary>Devices seen since start, by client id.</summary>
+    /// <summary>Devices seen since start, by client id (anonymous ones bounded and aged out, <see cref="DeviceTable"/>).</summary>
     public ICollection<DeviceActivity> Devices => _devices.Values;
 
     /// <summary>Seconds from produce to Kafka's persisted acknowledgement (prometheus histogram).</summary>
@@ -78,8 +78,14 @@ internal sealed class GatewayMetrics
     }
 
     public GatewayMetrics(TimeProvider time)
+        : this(time, DeviceRetention.Default)
+    {
+    }
+
+    public GatewayMetrics(TimeProvider time, DeviceRetention retention)
     {
         _time = time;
+        _devices = new DeviceTable(retention, time);
         KafkaDeliverySeconds = Prometheus.Metrics.WithCustomRegistry(Registry).CreateHistogram(
             "edge_kafka_delivery_seconds",
             "Time from handing a record to the Kafka producer until Kafka acknowledged it as persisted.",
@@ -156,7 +162,7 @@ internal sealed class GatewayMetrics
     public void RecordDelivered(string clientId)
     {
         Interlocked.Increment(ref _delivered);
-        if (_devices.TryGetValue(clientId, out var device))
+        if (_devices.TryGet(clientId, out var device))
         {
             device.OnDelivered();
         }
@@ -168,7 +174,7 @@ internal sealed class GatewayMetrics
     public void RecordDeadLettered(string clientId, string error)
     {
         _deadLetters.AddOrUpdate(error, 1, (_, n) => n + 1);
-        if (_devices.TryGetValue(clientId, out var device))
+        if (_devices.TryGet(clientId, out var device))
         {
             device.OnDelivered();
         }
@@ -182,5 +188,5 @@ internal sealed class GatewayMetrics
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private DeviceActivity Device(string clientId) => _devices.GetOrAdd(clientId, id => new DeviceActivity(id));
+    private DeviceActivity Device(string clientId) => _devices.GetOrAdd(clientId);
 }

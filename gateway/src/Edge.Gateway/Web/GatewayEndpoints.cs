@@ -27,6 +27,7 @@ internal static class GatewayEndpoints
         var egress = services.GetRequiredService<KafkaEgressService>();
         var settings = services.GetRequiredService<GatewaySettings>();
         var endpoint = services.GetRequiredService<KafkaEndpoint>();
+        var credentials = services.GetRequiredService<Security.DeviceCredentialStore>();
         _ = new PrometheusExporter(metrics, log, egress, settings);
         if (settings.Http.Token.Length > 0)
         {
@@ -35,7 +36,7 @@ internal static class GatewayEndpoints
         }
 
         app.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
-        app.MapGet("/api/status", () => Results.Json(Snapshot(metrics, log, egress, settings, endpoint), StatusJsonContext.Default.StatusSnapshot));
+        app.MapGet("/api/status", () => Results.Json(Snapshot(metrics, log, egress, settings, endpoint, credentials.Problem), StatusJsonContext.Default.StatusSnapshot));
         app.MapMetrics("/metrics", metrics.Registry);
 
         // Liveness: the process serves HTTP. systemd's watchdog covers hangs of the rest.
@@ -77,7 +78,7 @@ internal static class GatewayEndpoints
         });
     }
 
-    private static StatusSnapshot Snapshot(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings, KafkaEndpoint endpoint)
+    private static StatusSnapshot Snapshot(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings, KafkaEndpoint endpoint, string? credentialsProblem)
     {
         var stats = log.GetStats();
         var devices = metrics.Devices
@@ -104,6 +105,7 @@ internal static class GatewayEndpoints
                 metrics.DeadLetters.Values.Sum(),
                 metrics.DeadLetterFailures),
             metrics.Accepted,
-            metrics.Refused);
+            metrics.Refused,
+            credentialsProblem);
     }
 }

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Edge.Gateway.Web;
 
-/// <summary>GET /api/status: everything the status page shows, in one JSON document.</summary>
+/// <summary>
+/// GET /api/status: everything the status page shows, in one JSON document. <c>CredentialsProblem</c>: why the current
+/// devices.json was rejected (the last good credentials stay in force), or null.
+/// </summary>
 internal sealed record StatusSnapshot(
     string Gateway,
     long NowMs,
@@ -11,7 +14,8 @@ internal sealed record StatusSnapshot(
     LogStatus Log,
     KafkaStatus Kafka,
     long Accepted,
-    long Refused);
+    long Refused,
+    string? CredentialsProblem);
 
 internal sealed record DeviceStatus(string Id, bool Connected, long LastSeenMs, long Messages, long Bytes, long Waiting);
 
