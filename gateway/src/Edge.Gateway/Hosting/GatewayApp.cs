@@ -127,7 +127,11 @@ internal static partial class GatewayApp
             builder.Services.AddSingleton(settings);
             builder.Services.AddSingleton(log);
             builder.Services.AddSingleton(endpoint);
-            builder.Services.AddSingleton<GatewayMetrics>();
+            // Anonymous client ids are bounded and aged out on the status page and in the metrics (issue 14).
+            builder.Services.AddSingleton(sp => new GatewayMetrics(sp.GetRequiredService<TimeProvider>(), new DeviceRetention(
+                settings.Mqtt.MaxUnprovisionedDevices,
+                TimeSpan.FromSeconds(settings.Mqtt.UnprovisionedDeviceIdleSeconds),
+                () => sp.GetRequiredService<DeviceCredentialStore>().List().Select(d => d.Id))));
             builder.Services.AddSingleton(TimeProvider.System);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Kafka.ShutdownTimeoutSeconds + 15));
             try
@@ -177,7 +181,8 @@ internal static partial class GatewayApp
                 return ExitCodes.Config;
             }
 
-            LogHttp(logger, settings.Http.Port);
+            var urls = string.Join(", ", host.Urls); // what Kestrel bound, e.g. http://127.0.0.1:8080 (was always "localhost")
+            LogHttp(logger, urls);
             if (endpoint.IsDevelopment)
             {
                 LogDevelopmentKafka(logger, endpoint.BootstrapServers, settings.Kafka.Topic);
@@ -315,8 +320,8 @@ internal static partial class GatewayApp
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka:BootstrapServers is empty: using an IN-PROCESS DEVELOPMENT KAFKA that keeps data IN MEMORY ONLY. Records are lost when the gateway stops. Set Kafka:BootstrapServers for production.")]
     private static partial void LogDevelopmentKafkaWarning(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Status page http://localhost:{Port}/ — also /metrics, /healthz, /readyz")]
-    private static partial void LogHttp(ILogger logger, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Status page {Url}/ — also /metrics, /healthz, /readyz")]
+    private static partial void LogHttp(ILogger logger, string url);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Development Kafka bootstrap: {Bootstrap} — consume with: kcat -b {Bootstrap} -C -t {Topic}")]
     private static partial void LogDevelopmentKafka(ILogger logger, string bootstrap, string topic);
