@@ -37,6 +37,7 @@ public static class EdgeDevice
         Require(o.OperationTimeout > TimeSpan.Zero, "OperationTimeout must be positive");
         Require(o.ReconnectMinDelay > TimeSpan.Zero && o.ReconnectMaxDelay >= o.ReconnectMinDelay, "ReconnectMinDelay must be positive and ReconnectMaxDelay at least as large");
         Require(o.MaxPermanentRefusals >= 0, "MaxPermanentRefusals must not be negative");
+        Require(o.RememberedCommandIds is >= 1 and <= 65_536, "RememberedCommandIds must be 1-65536");
         Require(o.TimeProvider is not null, "TimeProvider must be set");
     }
 

@@ -80,6 +80,14 @@ public sealed class EdgeDeviceOptions
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// How many executed command ids are remembered, with their acks, so that a command resent with the same id is acked
+    /// again without running its handler again. Kept in <c>commands.executed</c> in <see cref="QueueDirectory"/>, written
+    /// before each ack: remembered across reconnects and reboots, until that many newer commands have run. Default 256;
+    /// 1-65536.
+    /// </summary>
+    public int RememberedCommandIds { get; set; } = 256;
+
+    /// <summary>
     /// Boot id written into every pack ("bid"). Default null: a counter persisted in <see cref="QueueDirectory"/>,
     /// incremented at every <see cref="EdgeDevice.Create"/> (so (device, bid, seq) never repeats).
     /// </summary>

@@ -45,6 +45,18 @@ public sealed class EdgeDeviceStats
     /// <summary>Commands received (handled or not).</summary>
     public long CommandsReceived { get; init; }
 
+    /// <summary>Commands received again with an id already executed (a resend): acked again, the handler not run.</summary>
+    public long CommandsRepeated { get; init; }
+
+    /// <summary>Desired-state versions the handler applied.</summary>
+    public long DesiredStatesApplied { get; init; }
+
+    /// <summary>Desired states the handler threw on, or that could not be decoded.</summary>
+    public long DesiredStatesFailed { get; init; }
+
+    /// <summary>The desired-state version applied last in this process (and reported); null before any.</summary>
+    public ulong? AppliedDesiredVersion { get; init; }
+
     /// <summary>True while connected to the broker.</summary>
     public bool IsConnected { get; init; }
 

@@ -1,4 +1,5 @@
 using Edge.Protocol.Commands;
+using Edge.Protocol.State;
 
 namespace Edge.Device.Meadow;
 
@@ -92,10 +93,27 @@ public interface IEdgeDevice : IAsyncDisposable
     /// Handles the downlink command <c>edge/v1/{deviceId}/cmd/{name}</c>. The handler's returned text is sent in
     /// an ok ack on <c>cmd-ack</c>; an exception sends <c>ok: false</c> with its message. A command with no handler
     /// is acked with <c>ok: false</c>. Handlers run one at a time, off the MQTT receive loop. Replaces an earlier handler.
+    /// Each command id runs once: a command resent with an id among the last <see cref="EdgeDeviceOptions.RememberedCommandIds"/>
+    /// executed (after a reconnect, a gateway restart or a reboot) is acked again with the remembered result, the handler
+    /// not called.
     /// </summary>
     /// <param name="name">Command name: 1–64 characters of [A-Za-z0-9._-].</param>
     /// <param name="handler">Receives the command (id and raw CBOR args) and a token cancelled on stop.</param>
     void OnCommand(string name, Func<EdgeCommand, CancellationToken, Task<string?>> handler);
+
+    /// <summary>
+    /// Handles the desired state the gateway publishes, retained, on <c>edge/v1/{deviceId}/desired</c> (after every
+    /// connect and whenever it changes). When the handler completes, the version counts as applied and
+    /// <c>{"v": version}</c> is published on <c>edge/v1/{deviceId}/reported</c>; when it throws, the version stays
+    /// unapplied and nothing is reported (the cloud sees the drift). Runs off the MQTT receive loop, one state at a time;
+    /// only the newest state waits while it runs. A version equal to the one applied last (the retained copy again
+    /// after a reconnect) is reported again without calling the handler; after a reboot the retained state is applied
+    /// again, so apply it idempotently. A state that arrives before a handler is set waits for it. Replaces an earlier
+    /// handler.
+    /// </summary>
+    /// <param name="handler">Receives the state (<see cref="EdgeState.Version"/>, the raw CBOR document
+    /// <see cref="EdgeState.GetDocument"/> or <see cref="EdgeState.DocumentToJson"/>) and a token cancelled on stop.</param>
+    void OnDesiredState(Func<EdgeState, CancellationToken, Task> handler);
 
     /// <summary>Queues the readings batched in RAM now (without waiting for the batch interval) and waits until they are durable.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>

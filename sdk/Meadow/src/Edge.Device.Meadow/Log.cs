@@ -37,4 +37,16 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Error, "Gave up pack {PackId} ({Readings} readings): the broker refused it {Refusals} times with {Reason}, which a resend cannot change; later packs go on")]
     public static partial void PackRejected(ILogger logger, long packId, int readings, int refusals, string reason);
+
+    [LoggerMessage(12, LogLevel.Warning, "Could not save the executed command id {CommandId} (remembered until a reboot)")]
+    public static partial void ExecutedCommandsNotSaved(ILogger logger, string commandId, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "Ignored a malformed desired state on {Topic}")]
+    public static partial void DesiredStateMalformed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Warning, "The desired-state handler failed on version {Version}; it stays unapplied")]
+    public static partial void DesiredStateFailed(ILogger logger, ulong version, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "The file of executed command ids in {Directory} was damaged and is ignored: resent commands may run again")]
+    public static partial void ExecutedCommandsDamaged(ILogger logger, string directory);
 }

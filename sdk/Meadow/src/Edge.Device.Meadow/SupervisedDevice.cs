@@ -5,12 +5,13 @@ using Edge.Device.Meadow.Sensors;
 using Edge.Device.Meadow.Session;
 using Edge.Protocol.Commands;
 using Edge.Protocol.Senml;
+using Edge.Protocol.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Device.Meadow;
 
-/// <summary>The <see cref="IEdgeDevice"/> implementation: wires queue, batcher, sensors, session, sender and commands.</summary>
+/// <summary>The <see cref="IEdgeDevice"/> implementation: wires queue, batcher, sensors, session, sender, commands and desired state.</summary>
 internal sealed class SupervisedDevice : IEdgeDevice
 {
     private readonly EdgeDeviceOptions _options;
@@ -22,6 +23,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
 #pragma warning restore CA1859
     private readonly PackSender _sender;
     private readonly CommandDispatcher _commands;
+    private readonly DesiredStateDispatcher _desired;
     private readonly PollingScheduler _polling;
     private readonly ConcurrentDictionary<string, SenmlName> _names = new(StringComparer.Ordinal);
     private readonly List<SensorBinding> _bindings = [];
@@ -41,13 +43,21 @@ internal sealed class SupervisedDevice : IEdgeDevice
         Log.QueueRecovered(_logger, _queue.RecoveredPacks, _queue.TruncatedBytes);
         _batcher = new ReadingBatcher(options, _queue, BootId, _logger);
         var accessor = new MqttSessionAccessor();
-        _commands = new CommandDispatcher(options.DeviceId, accessor, _logger);
+        var publisher = new ControlPublisher(accessor);
+        var executed = ExecutedCommands.Open(options.QueueDirectory, options.RememberedCommandIds);
+        if (executed.WasDamaged)
+        {
+            Log.ExecutedCommandsDamaged(_logger, options.QueueDirectory);
+        }
+
+        _commands = new CommandDispatcher(options.DeviceId, executed, publisher, _logger);
+        _desired = new DesiredStateDispatcher(options.DeviceId, publisher, _logger);
 #if NET8_0_OR_GREATER
 #pragma warning disable CA5394 // jitter, not security
-        _session = new MqttSession(options, _logger, _commands.OnMessageAsync, new Random());
+        _session = new MqttSession(options, _logger, OnMessageAsync, new Random());
 #pragma warning restore CA5394
 #else
-        _session = new EdgeClientSession(options, _logger, _commands.OnMessageAsync);
+        _session = new EdgeClientSession(options, _logger, OnMessageAsync);
 #endif
         accessor.Current = _session;
         _sender = new PackSender(_queue, _session, options, _logger);
@@ -86,6 +96,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
                 Task.Run(() => _session.RunAsync(token), CancellationToken.None),
                 Task.Run(() => _sender.RunAsync(token), CancellationToken.None),
                 Task.Run(() => _commands.RunAsync(token), CancellationToken.None),
+                Task.Run(() => _desired.RunAsync(token), CancellationToken.None),
                 Task.Run(() => _polling.RunAsync(token), CancellationToken.None),
             ];
         }
@@ -221,6 +232,8 @@ internal sealed class SupervisedDevice : IEdgeDevice
 
     public void OnCommand(string name, Func<EdgeCommand, CancellationToken, Task<string?>> handler) => _commands.Register(name, handler);
 
+    public void OnDesiredState(Func<EdgeState, CancellationToken, Task> handler) => _desired.Register(handler);
+
     public Task FlushAsync(CancellationToken cancellationToken = default) => _batcher.FlushAsync().WaitAsync(cancellationToken);
 
     public EdgeDeviceStats GetStats()
@@ -240,9 +253,20 @@ internal sealed class SupervisedDevice : IEdgeDevice
             RejectedReadings = q.RejectedReadings,
             LastRefusal = _sender.LastRefusal,
             CommandsReceived = _commands.Received,
+            CommandsRepeated = _commands.Repeated,
+            DesiredStatesApplied = _desired.Applied,
+            DesiredStatesFailed = _desired.Failed,
+            AppliedDesiredVersion = _desired.AppliedVersion,
             IsConnected = _session.IsConnected,
             BootId = BootId,
         };
+    }
+
+    // Commands and desired state each ignore the other's topics; both only decode and queue (never block the session).
+    private async Task OnMessageAsync(string topic, byte[] payload)
+    {
+        await _commands.OnMessageAsync(topic, payload);
+        await _desired.OnMessageAsync(topic, payload);
     }
 
     private SensorBinding Bind(string name, string? unit, SensorOptions? options)

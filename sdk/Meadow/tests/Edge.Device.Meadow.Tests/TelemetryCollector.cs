@@ -126,6 +126,7 @@ internal sealed class TelemetryCollector : IAsyncDisposable
                     .WithTopicFilter(f => f.WithTopic("edge/v1/+/telemetry").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                     .WithTopicFilter(f => f.WithTopic("edge/v1/+/status").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                     .WithTopicFilter(f => f.WithTopic("edge/v1/+/cmd-ack").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                    .WithTopicFilter(f => f.WithTopic("edge/v1/+/reported").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                     .Build(),
                 cancellationToken);
         }

@@ -9,7 +9,7 @@ namespace Edge.Device.Meadow.Session;
 /// client, the nanoFramework SDK's <see cref="MqttClient"/> over its <see cref="TcpChannel"/>, compiled against the
 /// BCL. The client keeps the connection itself (its own thread: connect, keep-alive, reconnect with exponential
 /// backoff and full jitter, clean session off, resend of unacknowledged QoS 1 messages with DUP after a reconnect
-/// [MQTT-4.4.0-1]); this class adds the birth message, the command subscription and a PUBACK wait per publish.
+/// [MQTT-4.4.0-1]); this class adds the birth message, the command and desired-state subscriptions and a PUBACK wait per publish.
 /// </summary>
 /// <remarks>
 /// PUBACK wait: every QoS 1 message goes through <see cref="PublishAsync"/> (birth and offline status included), so
@@ -72,6 +72,7 @@ internal sealed class EdgeClientSession : IMqttSession
         _client.ConnectionChanged += OnConnectionChanged;
         _client.MessageReceived += OnMessageReceived;
         _client.Subscribe(EdgeTopics.CommandFilter(options.DeviceId), MqttQos.AtLeastOnce); // renewed after every connect
+        _client.Subscribe(EdgeTopics.Desired(options.DeviceId), MqttQos.AtLeastOnce); // retained: sent at every subscribe
     }
 
     public long Reconnects => Math.Max(0, _client.ConnectCount - 1);

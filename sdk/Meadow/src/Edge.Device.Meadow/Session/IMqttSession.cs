@@ -4,7 +4,7 @@ namespace Edge.Device.Meadow.Session;
 /// The connection to the broker as the sender, the commands and the device see it, whatever the client underneath:
 /// <see cref="MqttSession"/> (MQTTnet 5, MQTT 5; net8.0) or <c>EdgeClientSession</c> (Edge's own MQTT 3.1.1 client,
 /// the nanoFramework SDK's; netstandard2.1 for Meadow F7 boards). Both connect with a persistent session, a retained
-/// "offline" last will and a retained "online" birth message, subscribe to the device's commands and reconnect with
+/// "offline" last will and a retained "online" birth message, subscribe to the device's commands and desired state and reconnect with
 /// backoff and full jitter.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>

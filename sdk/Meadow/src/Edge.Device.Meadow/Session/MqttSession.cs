@@ -9,7 +9,7 @@ namespace Edge.Device.Meadow.Session;
 /// <summary>
 /// The connection supervisor around one MQTTnet 5 client (the net8.0 build: Linux-class boards): connects (MQTT 5, clean start off, session expiry,
 /// keep-alive, retained "offline" last will), publishes the retained "online" birth message, subscribes to the
-/// device's command topics, and reconnects with exponential backoff and full jitter on the injected clock.
+/// device's command topics and its desired state, and reconnects with exponential backoff and full jitter on the injected clock.
 /// </summary>
 internal sealed class MqttSession : IMqttSession
 {
@@ -209,6 +209,7 @@ internal sealed class MqttSession : IMqttSession
 
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(EdgeTopics.CommandFilter(deviceId)).WithAtLeastOnceQoS())
+            .WithTopicFilter(f => f.WithTopic(EdgeTopics.Desired(deviceId)).WithAtLeastOnceQoS()) // retained: sent at every subscribe
             .Build();
         await _client.SubscribeAsync(subscribe, timeout.Token);
         Log.Connected(_logger, deviceId, _options.Host, _options.Port, result.IsSessionPresent);
