@@ -17,7 +17,8 @@ namespace Edge.Device.NanoFramework;
 /// while the RAM queue overflows: each spilled record costs one append (one LittleFS commit) and each acknowledged one
 /// a 16-byte head-log append; a segment file is deleted when all its records are acknowledged. A connected device
 /// whose RAM queue keeps up writes nothing. LittleFS spreads the erases over the partition.</para>
-/// <para>Why not the shared Edge.Storage core or the Meadow SDK's queue: nanoFramework has no generics, Span,
+/// <para>Why not the shared Edge.Storage core (segments, frames, torn-tail scan) that the gateway log and the Meadow
+/// SDK's queue use: this code compiles against nanoFramework's own mscorlib, which has no generics, Span,
 /// RandomAccess or P/Invoke, and its file API appends on every write (see <see cref="FlashStorage"/>).</para>
 /// <para>Not thread-safe: <see cref="MqttClient"/> calls it under its lock; give one instance to one client. Its
 /// <see cref="IPersistentQueue"/> methods never throw: a storage error counts in <see cref="StorageErrors"/> and is
