@@ -44,10 +44,10 @@ public sealed class DurableLogOptions
             throw new ArgumentException($"DurableLogOptions.MaxRecordBytes must be >= 0 (was {MaxRecordBytes}).", nameof(MaxRecordBytes));
         }
 
-        if (SegmentBytes < MinSegmentBytes || SegmentBytes < (long)MaxRecordBytes + Internal.RecordFormat.HeaderSize)
+        if (SegmentBytes < MinSegmentBytes || SegmentBytes < (long)MaxRecordBytes + Edge.Storage.Segments.RecordFrame.HeaderSize)
         {
             throw new ArgumentException(
-                $"DurableLogOptions.SegmentBytes must be >= {MinSegmentBytes} and >= MaxRecordBytes + {Internal.RecordFormat.HeaderSize} (was {SegmentBytes}).",
+                $"DurableLogOptions.SegmentBytes must be >= {MinSegmentBytes} and >= MaxRecordBytes + {Edge.Storage.Segments.RecordFrame.HeaderSize} (was {SegmentBytes}).",
                 nameof(SegmentBytes));
         }
 

@@ -1,3 +1,4 @@
+using Edge.Storage;
 using System.Text;
 
 namespace Edge.Gateway.PowerLoss.Tests;
@@ -191,7 +192,7 @@ public sealed class CrashFsTests
         var path = Path.Combine(fs.Path, "f");
         await fs.FailNextAsync(FsOperation.Fsync, Errno.EIO);
 
-        Assert.Throws<IOException>(() => Append(path, "y", fsync: true));
+        Assert.Throws<SystemCallException>(() => Append(path, "y", fsync: true));
         Append(path, "z", fsync: true);
         await fs.PowerCutAsync();
 

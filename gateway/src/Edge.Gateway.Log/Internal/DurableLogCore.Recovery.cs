@@ -1,4 +1,5 @@
 using Edge.Storage;
+using Edge.Storage.Segments;
 using Microsoft.Extensions.Logging;
 
 namespace Edge.Gateway.Log.Internal;
@@ -53,20 +54,11 @@ internal sealed partial class DurableLogCore
 
         (long Offset, bool Exact)? highWater = HighWaterFile.Read(directory);
         long checkpoint = stored ?? 0;
-        var bases = new List<long>();
-        foreach (string file in Directory.EnumerateFiles(directory, "*" + Segment.Extension))
-        {
-            if (Segment.TryParseFileName(Path.GetFileName(file), out long baseOffset))
-            {
-                bases.Add(baseOffset);
-            }
-        }
-
-        bases.Sort();
+        List<long> bases = SegmentName.List(directory);
         var segments = new List<Segment>(bases.Count + 1);
         for (int i = 0; i < bases.Count; i++)
         {
-            var segment = new Segment(directory, bases[i], new FileInfo(Path.Combine(directory, Segment.FileName(bases[i]))).Length);
+            var segment = new Segment(directory, bases[i], new FileInfo(Path.Combine(directory, SegmentName.FileName(bases[i]))).Length);
             segment.EndOffset = i + 1 < bases.Count ? bases[i + 1] : bases[i];
             segments.Add(segment);
         }
@@ -80,12 +72,13 @@ internal sealed partial class DurableLogCore
             LogMessages.OffsetsSkipped(logger, recovered, nextOffset - 1, highWater is { Exact: true } ? "the high-water mark of the last clean close" : "the bytes cut and the high-water mark");
         }
 
+        SegmentWriter? created = null;
         if (segments.Count == 0)
         {
             // Nothing on disk (new log, or every segment deleted): offsets continue from the checkpoint or the mark.
+            // The writer that creates the file goes to the writer thread: its first flush makes the name durable too.
             var tail = new Segment(directory, nextOffset, 0) { EndOffset = nextOffset };
-            File.WriteAllBytes(tail.Path, []);
-            NativeFileSync.FlushDirectory(directory);
+            created = SegmentWriter.Open(tail.Path, 0);
             segments.Add(tail);
         }
         else
@@ -109,6 +102,8 @@ internal sealed partial class DurableLogCore
             _skippedFrom = recovered,
             _skippedTo = nextOffset,
             _highWater = highWater is { Exact: false } mark ? mark.Offset : -1,
+            _segmentWriter = created,
+            _writeSegment = created is null ? null : segments[^1],
         };
         LogMessages.Opened(logger, directory, segments.Count, segments[0].BaseOffset, nextOffset, checkpoint);
         log._writer.Start();
@@ -117,7 +112,7 @@ internal sealed partial class DurableLogCore
 
     /// <summary>
     /// The next offset after recovery, and how many records were lost: exactly, when the last close was clean and
-    /// recorded the exact next offset; otherwise at most one per <see cref="RecordFormat.HeaderSize"/> bytes cut (no
+    /// recorded the exact next offset; otherwise at most one per <see cref="RecordFrame.HeaderSize"/> bytes cut (no
     /// frame is smaller) and never beyond the running mark. Offsets a lost record may have had are skipped, never reused.
     /// </summary>
     internal static long NextAfterLoss(long recovered, long cutBytes, (long Offset, bool Exact)? highWater, out long lostExact, out long lostAtMost)
@@ -136,7 +131,7 @@ internal sealed partial class DurableLogCore
             return recovered;
         }
 
-        long bound = recovered + Math.Max(1, cutBytes / RecordFormat.HeaderSize);
+        long bound = recovered + Math.Max(1, cutBytes / RecordFrame.HeaderSize);
         if (highWater is { } mark && mark.Offset > recovered)
         {
             bound = Math.Min(bound, mark.Offset);
@@ -147,67 +142,36 @@ internal sealed partial class DurableLogCore
     }
 
     /// <summary>
-    /// Validates every frame of the tail segment. Damage followed by valid frames is skipped in place (data
-    /// already written is never rewritten); damage with nothing valid after it is a torn write and is cut.
-    /// Returns the next offset. The search after damage only accepts offsets below the high-water mark (or, for a
-    /// log without one, below one per header-size byte left): random bytes then almost never pass as a header, which
-    /// keeps the scan linear in the garbage (an unbounded search checksummed a candidate's claimed length at every
-    /// byte: cubic, 67 s for a 32 MB garbage tail).
+    /// Validates every frame of the tail segment with the shared torn-tail scan of Edge.Storage
+    /// (<see cref="SegmentRecovery"/>): damage followed by valid frames is skipped in place, damage with nothing valid
+    /// after it is a torn write and is cut. The search after damage only accepts offsets below the high-water mark (or,
+    /// without one, below one per header-size byte left), which keeps the scan linear. Returns the next offset.
     /// </summary>
     private static long RecoverTail(Segment tail, ILogger logger, long? highWater, ref TailScan scan)
     {
-        long length = tail.Bytes, position = 0, next = tail.BaseOffset;
-        bool resynced = false;
-        scan.CorruptEnd = -1;
-        using (var scanner = new SegmentScanner(tail))
+        SegmentScan result = SegmentRecovery.Recover(tail.Path, tail.BaseOffset, highWater, new CorruptionLogger(logger, tail.Path));
+        scan.Corrupt = result.CorruptRecords;
+        scan.CorruptEnd = result.CorruptEnd;
+        scan.ChecksummedBytes = result.ChecksummedBytes;
+        if (result.CutBytes > 0)
         {
-            while (position < length)
-            {
-                if (scanner.TryReadFrame(position, length) && scanner.FrameOffset >= next)
-                {
-                    // Offsets that jump between adjacent intact frames were skipped on purpose by an earlier recovery
-                    // (no record ever had them); only a jump over damaged bytes (a resync) is corruption.
-                    if (scanner.FrameOffset > next && resynced)
-                    {
-                        scan.Corrupt += scanner.FrameOffset - next;
-                        scan.CorruptEnd = scanner.FrameOffset;
-                        LogMessages.CorruptSkipped(logger, scanner.FrameOffset - next, next, scanner.FrameOffset - 1, tail.Path);
-                    }
-
-                    next = scanner.FrameOffset + 1;
-                    position += scanner.FrameSize;
-                    resynced = false;
-                    continue;
-                }
-
-                long maxOffset = highWater ?? next + ((length - position) / RecordFormat.HeaderSize) + 1;
-                long resync = scanner.FindNextValid(position + 1, length, next, Math.Max(maxOffset, next + 1));
-                if (resync < 0)
-                {
-                    break;
-                }
-
-                position = resync;
-                resynced = true;
-            }
-
-            scan.ChecksummedBytes = scanner.ChecksummedBytes;
+            scan.CutBytes = result.CutBytes;
+            scan.CutPosition = result.ValidBytes;
+            tail.Bytes = tail.DurableBytes = result.ValidBytes;
         }
 
-        if (position < length)
-        {
-            scan.CutBytes = length - position;
-            scan.CutPosition = position;
-            using (var handle = File.OpenHandle(tail.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
-            {
-                RandomAccess.SetLength(handle, position);
-                NativeFileSync.FlushData(handle);
-            }
+        return result.NextOffset;
+    }
 
-            tail.Bytes = tail.DurableBytes = position;
+    /// <summary>Logs each stretch of records lost to damage inside the tail segment.</summary>
+    private sealed class CorruptionLogger(ILogger logger, string path) : ISegmentScanObserver
+    {
+        public void OnFrame(SegmentReader reader, long position)
+        {
         }
 
-        return next;
+        public void OnCorruption(long firstOffset, long endOffset) =>
+            LogMessages.CorruptSkipped(logger, endOffset - firstOffset, firstOffset, endOffset - 1, path);
     }
 
     private struct TailScan

@@ -134,6 +134,8 @@ internal sealed partial class DurableLogCore
                 return false;
             }
 
+            // No directory fsync here (under the lock, on the append path): a dropped segment that a power cut brings
+            // back holds records Kafka never had, and sending them after all is what a user would want.
             RemoveOldest();
             long unacknowledged = Math.Max(0, oldest.EndOffset - Math.Max(oldest.BaseOffset, Volatile.Read(ref _checkpoint)));
             if (unacknowledged > 0)
@@ -168,6 +170,21 @@ internal sealed partial class DurableLogCore
         {
             DeleteFile(segment);
             Interlocked.Increment(ref _segmentsDeleted);
+        }
+
+        if (deleted.Count > 0)
+        {
+            // The unlinks are durable only with an fsync of the directory: without it a power cut brings the deleted
+            // segments back (harmless, they are below the checkpoint, but the space is not free until the next delete).
+            try
+            {
+                NativeFileSync.FlushDirectory(_directory);
+                Interlocked.Increment(ref _fsyncs);
+            }
+            catch (IOException ex)
+            {
+                LogMessages.DeleteFailed(_logger, _directory, ex);
+            }
         }
     }
 

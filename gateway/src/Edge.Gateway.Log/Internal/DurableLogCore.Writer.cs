@@ -1,5 +1,6 @@
+using Edge.Storage;
+using Edge.Storage.Segments;
 using Microsoft.Extensions.Logging;
-using Microsoft.Win32.SafeHandles;
 
 namespace Edge.Gateway.Log.Internal;
 
@@ -12,13 +13,10 @@ internal sealed partial class DurableLogCore
 
     // Owned by the writer thread.
     private CommitBatch _spare = new();
-    private SafeFileHandle? _writeHandle;
+    private SegmentWriter? _segmentWriter; // Writes _writeSegment; its Flush is the segment's fdatasync (and a new name's directory fsync).
     private Segment? _writeSegment;
-    private long _writePosition;
     private long _highWater = -1; // The durable running mark (not exact); -1 until the first commit writes one.
 
-    private const int ENoSpc = 28;
-    private const int EDQuot = 122;
     private static readonly TimeSpan DiskFullProbeInterval = TimeSpan.FromSeconds(1);
     private bool _diskFull; // Guarded by _sync.
     private long _diskFullSince;
@@ -94,8 +92,8 @@ internal sealed partial class DurableLogCore
         }
         finally
         {
-            _writeHandle?.Dispose();
-            _writeHandle = null;
+            _segmentWriter?.Dispose();
+            _segmentWriter = null;
             _writerExited.TrySetResult();
         }
     }
@@ -115,49 +113,39 @@ internal sealed partial class DurableLogCore
         for (int i = 0; i < batch.Runs.Count; i++)
         {
             (int start, Segment segment) = batch.Runs[i];
-            bool created = EnsureWriteHandle(segment);
+            SegmentWriter writer = EnsureWriter(segment);
             int length = RunLength(batch, i);
-            RandomAccess.Write(_writeHandle!, data.Span.Slice(start, length), _writePosition);
-            _writePosition += length;
+            writer.Write(data.Span.Slice(start, length));
             Interlocked.Add(ref _bytesWritten, length);
-            NativeFileSync.FlushData(_writeHandle!);
-            Interlocked.Increment(ref _fsyncs);
-            if (created)
-            {
-                // The new segment's directory entry must be durable before any record in it is acknowledged.
-                NativeFileSync.FlushDirectory(_directory);
-                Interlocked.Increment(ref _fsyncs);
-            }
+
+            // fdatasync; for a segment this writer created, also the directory fsync that makes its name durable
+            // before any record in it is acknowledged.
+            Interlocked.Add(ref _fsyncs, writer.Flush());
         }
 
         Interlocked.Increment(ref _groupCommits);
     }
 
-    private bool EnsureWriteHandle(Segment segment)
+    private SegmentWriter EnsureWriter(Segment segment)
     {
         if (ReferenceEquals(segment, _writeSegment))
         {
-            return false;
+            return _segmentWriter!;
         }
 
         // The previous segment was fsynced by the previous run; it is sealed now.
-        _writeHandle?.Dispose();
-        _writeHandle = null;
-        bool created = !File.Exists(segment.Path);
-        _writeHandle = File.OpenHandle(segment.Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        _segmentWriter?.Dispose();
+        _segmentWriter = null;
+        _segmentWriter = SegmentWriter.Open(segment.Path, segment.DurableBytes);
         _writeSegment = segment;
-        _writePosition = segment.DurableBytes;
-        return created;
+        return _segmentWriter;
     }
 
     private static int RunLength(CommitBatch batch, int run) =>
         (run + 1 < batch.Runs.Count ? batch.Runs[run + 1].Start : batch.Length) - batch.Runs[run].Start;
 
-    /// <summary>ENOSPC or EDQUOT, from .NET (HResult is the errno) or from a native sync call (errno in the message).</summary>
-    private static bool IsDiskFull(Exception ex) =>
-        ex is IOException && (ex.HResult is ENoSpc or EDQuot
-            || ex.Message.Contains("errno 28", StringComparison.Ordinal) || ex.Message.Contains("ENOSPC", StringComparison.Ordinal)
-            || ex.Message.Contains("No space left", StringComparison.Ordinal));
+    /// <summary>ENOSPC or EDQUOT, by errno value (<see cref="StorageFailure"/>: Edge.Storage's own calls and .NET's writes).</summary>
+    private static bool IsDiskFull(Exception ex) => ex is IOException && StorageFailure.IsDiskFull(ex);
 
     /// <summary>
     /// A full file system: undo everything not durable (offsets, sizes, segments created since, the bytes written
@@ -201,8 +189,8 @@ internal sealed partial class DurableLogCore
             if (written.Deleted || written.DurableBytes == 0)
             {
                 // Its directory entry was never fsynced: remove it, so that the next write creates and syncs it.
-                _writeHandle?.Dispose();
-                _writeHandle = null;
+                _segmentWriter?.Dispose();
+                _segmentWriter = null;
                 _writeSegment = null;
                 TryDelete(written.Path);
             }
@@ -210,14 +198,14 @@ internal sealed partial class DurableLogCore
             {
                 try
                 {
-                    RandomAccess.SetLength(_writeHandle!, written.DurableBytes); // Frees what the failed write allocated.
+                    _segmentWriter!.SetLength(written.DurableBytes); // Frees what the failed write allocated.
                 }
                 catch (IOException)
                 {
                     // The next write starts at the durable end anyway and overwrites whatever is there.
                 }
 
-                _writePosition = written.DurableBytes;
+                _segmentWriter!.Position = written.DurableBytes;
             }
         }
 

@@ -1,3 +1,4 @@
+using Edge.Storage.Segments;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
@@ -201,7 +202,7 @@ internal sealed partial class DurableLogCore : IDurableLog
             return AppendResult.TooLarge;
         }
 
-        int frameSize = RecordFormat.FrameSize(payload.Length);
+        int frameSize = RecordFrame.FrameSize(payload.Length);
         long timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_sync)
         {
@@ -231,7 +232,7 @@ internal sealed partial class DurableLogCore : IDurableLog
                 _segments.Add(tail);
             }
 
-            RecordFormat.Write(_filling.Reserve(frameSize, tail), offset, timestamp, payload);
+            RecordFrame.Write(_filling.Reserve(frameSize, tail), offset, timestamp, payload);
             tail.Bytes += frameSize;
             tail.EndOffset = offset + 1;
             _retainedBytes += frameSize;

@@ -1,13 +1,16 @@
+using Edge.Storage.Segments;
+
 namespace Edge.Gateway.Log.Internal;
 
 /// <summary>
-/// Reads durable frames segment by segment through a <see cref="SegmentScanner"/>. Opening at an offset scans
+/// Reads durable frames segment by segment through Edge.Storage's <see cref="SegmentReader"/>. Opening at an offset scans
 /// its segment from the start (sequential reads, once per reader). Not thread-safe, like <see cref="ILogReader"/>.
 /// </summary>
 internal sealed class LogReader : ILogReader
 {
     private readonly DurableLogCore _log;
-    private SegmentScanner? _scanner;
+    private SegmentReader? _scanner;
+    private Segment? _segment; // The segment _scanner reads.
     private long _filePosition;
     private long _position;
     private bool _resynced; // The file position was reached by skipping damaged bytes.
@@ -26,7 +29,7 @@ internal sealed class LogReader : ILogReader
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (true)
         {
-            ReadView view = _log.GetReadView(_scanner?.Segment, _position);
+            ReadView view = _log.GetReadView(_segment, _position);
             if (_position < view.FirstRetained)
             {
                 _position = view.FirstRetained; // Dropped or deleted below us: skip forward.
@@ -38,7 +41,7 @@ internal sealed class LogReader : ILogReader
                 return false;
             }
 
-            if (!ReferenceEquals(_scanner?.Segment, view.Segment) && !TryOpen(view.Segment))
+            if (!ReferenceEquals(_segment, view.Segment) && !TryOpen(view.Segment))
             {
                 continue;
             }
@@ -89,13 +92,14 @@ internal sealed class LogReader : ILogReader
         _disposed = true;
         _scanner?.Dispose();
         _scanner = null;
+        _segment = null;
     }
 
     /// <summary>Reads the frame at the file position; false when it only advanced (skipped a record or corruption).</summary>
     private bool TryReadAt(ReadView view, out LogRecord record)
     {
         record = default;
-        SegmentScanner scanner = _scanner!;
+        SegmentReader scanner = _scanner!;
         if (scanner.TryReadFrame(_filePosition, view.Limit))
         {
             long offset = scanner.FrameOffset;
@@ -142,11 +146,13 @@ internal sealed class LogReader : ILogReader
     {
         _scanner?.Dispose();
         _scanner = null;
+        _segment = null;
         _filePosition = 0;
         _resynced = false;
         try
         {
-            _scanner = new SegmentScanner(segment);
+            _scanner = new SegmentReader(segment.Path);
+            _segment = segment;
             return true;
         }
         catch (FileNotFoundException)

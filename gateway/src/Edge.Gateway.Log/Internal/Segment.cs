@@ -1,20 +1,18 @@
-using System.Globalization;
+using Edge.Storage.Segments;
 
 namespace Edge.Gateway.Log.Internal;
 
 /// <summary>
-/// One segment file, named by the offset of its first record. Mutable fields are guarded by the log's lock;
-/// <see cref="DurableBytes"/> only grows, and a segment followed by another is sealed once
-/// <see cref="DurableBytes"/> equals <see cref="Bytes"/>.
+/// One segment file (named by <see cref="SegmentName"/> after the offset of its first record; frames are
+/// <see cref="RecordFrame"/>s of Edge.Storage). Mutable fields are guarded by the log's lock; <see cref="DurableBytes"/>
+/// only grows, and a segment followed by another is sealed once <see cref="DurableBytes"/> equals <see cref="Bytes"/>.
 /// </summary>
 internal sealed class Segment
 {
-    public const string Extension = ".log";
-
     public Segment(string directory, long baseOffset, long bytes)
     {
         BaseOffset = baseOffset;
-        Path = System.IO.Path.Combine(directory, FileName(baseOffset));
+        Path = System.IO.Path.Combine(directory, SegmentName.FileName(baseOffset));
         Bytes = bytes;
         DurableBytes = bytes;
     }
@@ -34,14 +32,4 @@ internal sealed class Segment
 
     /// <summary>Set once the file was deleted; readers holding it move on.</summary>
     public bool Deleted { get; set; }
-
-    public static string FileName(long baseOffset) => baseOffset.ToString("D20", CultureInfo.InvariantCulture) + Extension;
-
-    public static bool TryParseFileName(string fileName, out long baseOffset)
-    {
-        baseOffset = -1;
-        return fileName.Length == 20 + Extension.Length
-            && fileName.EndsWith(Extension, StringComparison.Ordinal)
-            && long.TryParse(fileName.AsSpan(0, 20), NumberStyles.None, CultureInfo.InvariantCulture, out baseOffset);
-    }
 }

@@ -35,7 +35,7 @@ public sealed class DurableQueueTests : IDisposable
             }
         }
 
-        var segment = Directory.GetFiles(_folder, "*.seg").Single();
+        var segment = Directory.GetFiles(_folder, "*.log").Single();
         var full = new FileInfo(segment).Length;
         for (var cut = 1; cut < 120; cut += 7)
         {
@@ -64,7 +64,7 @@ public sealed class DurableQueueTests : IDisposable
     }
 
     [Fact]
-    public async Task Recover_FlippedByte_CutsFromTheCorruptRecord()
+    public async Task Recover_FlippedByte_SkipsOnlyTheCorruptRecord()
     {
         await using (var queue = DurableQueue.Open(_folder, 1 << 20, 1 << 20, QueueFullPolicy.DropOldest))
         {
@@ -74,14 +74,29 @@ public sealed class DurableQueueTests : IDisposable
             }
         }
 
-        var segment = Directory.GetFiles(_folder, "*.seg").Single();
+        var segment = Directory.GetFiles(_folder, "*.log").Single();
         var bytes = await File.ReadAllBytesAsync(segment);
-        bytes[(7 * 120) + 50] ^= 0x40; // inside record 7's payload (records are 20 + 100 bytes)
+        bytes[(7 * DurableQueue.RecordSize(100)) + 50] ^= 0x40; // inside record 7's payload
         await File.WriteAllBytesAsync(segment, bytes);
 
+        // The shared torn-tail scan (the gateway log's): valid records after the damage are kept, not cut.
         await using var recovered = DurableQueue.Open(_folder, 1 << 20, 1 << 20, QueueFullPolicy.DropOldest);
-        Assert.Equal(7, recovered.RecoveredPacks);
-        Assert.Equal(3 * 120, recovered.TruncatedBytes);
+        Assert.Equal(9, recovered.RecoveredPacks);
+        Assert.Equal(1, recovered.CorruptPacks);
+        Assert.Equal(0, recovered.TruncatedBytes);
+        Assert.Equal(Enumerable.Range(0, 10).Where(i => i != 7), DrainAll(recovered).Select(p => (int)p[0]));
+    }
+
+    [Fact]
+    public async Task Open_Format1SegmentFiles_RefusedNamingThemInsteadOfMisreadingThem()
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_folder, "000000000001.seg"), new byte[120]);
+
+        var e = Assert.Throws<IOException>(() => DurableQueue.Open(_folder, 1 << 20, 4096, QueueFullPolicy.DropOldest));
+
+        Assert.Contains("format 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains(_folder, e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_folder, "*.log"));
     }
 
     [Fact]
@@ -94,10 +109,10 @@ public sealed class DurableQueueTests : IDisposable
                 await queue.AppendAsync(Payload(i, 100), 2);
             }
 
-            Assert.True(Directory.GetFiles(_folder, "*.seg").Length >= 4);
+            Assert.True(Directory.GetFiles(_folder, "*.log").Length >= 4);
             var first30 = Enumerable.Range(0, 30).Select(_ => Take(queue)).ToList();
             Assert.Equal(Enumerable.Range(0, 30), first30.Select(p => (int)p[0]));
-            Assert.True(Directory.GetFiles(_folder, "*.seg").Length <= 2, "fully acknowledged segments are deleted");
+            Assert.True(Directory.GetFiles(_folder, "*.log").Length <= 2, "fully acknowledged segments are deleted");
             Assert.Equal(60, queue.GetCounters().AckedReadings);
         }
 
@@ -109,7 +124,7 @@ public sealed class DurableQueueTests : IDisposable
     [Fact]
     public async Task Full_DropOldest_DiscardsOldestAndCountsReadings()
     {
-        await using var queue = DurableQueue.Open(_folder, 10 * 120, 4096, QueueFullPolicy.DropOldest);
+        await using var queue = DurableQueue.Open(_folder, 10 * DurableQueue.RecordSize(100), 4096, QueueFullPolicy.DropOldest);
         for (var i = 0; i < 25; i++)
         {
             Assert.True(await queue.AppendAsync(Payload(i, 100), 3));
@@ -124,7 +139,7 @@ public sealed class DurableQueueTests : IDisposable
     [Fact]
     public async Task Full_DropNewest_RejectsNewAndCountsReadings()
     {
-        await using var queue = DurableQueue.Open(_folder, 10 * 120, 4096, QueueFullPolicy.DropNewest);
+        await using var queue = DurableQueue.Open(_folder, 10 * DurableQueue.RecordSize(100), 4096, QueueFullPolicy.DropNewest);
         var results = new List<bool>();
         for (var i = 0; i < 25; i++)
         {

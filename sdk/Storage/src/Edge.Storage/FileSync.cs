@@ -80,7 +80,7 @@ public static class FileSync
     /// first (or use <see cref="FlushData(FileStream)"/>).
     /// </summary>
     /// <param name="handle">An open handle of the file.</param>
-    /// <exception cref="IOException">The flush failed (the message names the errno): the data may not be durable.</exception>
+    /// <exception cref="SystemCallException">The flush failed (errno by value and in the message): the data may not be durable.</exception>
     /// <exception cref="PlatformNotSupportedException">On Meadow OS (F7), which has no handle-level flush here: use
     /// <see cref="FlushData(FileStream)"/>.</exception>
     public static void FlushData(SafeFileHandle handle)
@@ -146,6 +146,10 @@ public static class FileSync
         try
         {
             FlushData(stream.SafeFileHandle);
+        }
+        catch (SystemCallException e)
+        {
+            throw new SystemCallException($"Flushing '{stream.Name}' to disk failed: {e.Message}", e.Errno, e);
         }
         catch (IOException e)
         {

@@ -39,8 +39,9 @@ public sealed class FileSyncTests : IDisposable
         var file = Path.Combine(_dir, "file");
         File.WriteAllBytes(file, [1]);
 
-        var e = Assert.Throws<IOException>(() => FileSync.FlushDirectory(file));
+        var e = Assert.Throws<SystemCallException>(() => FileSync.FlushDirectory(file));
 
+        Assert.Equal(20, e.Errno);
         Assert.Contains("errno 20 (ENOTDIR)", e.Message, StringComparison.Ordinal);
         Assert.Contains(file, e.Message, StringComparison.Ordinal);
     }

@@ -19,7 +19,7 @@ internal static class BootCounter
         if (File.Exists(path))
         {
             var bytes = File.ReadAllBytes(path);
-            if (bytes.Length == 8 && BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)) == RecordFormat.Crc(bytes.AsSpan(0, 4), []))
+            if (bytes.Length == 8 && BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)) == Crc32C.Compute(bytes.AsSpan(0, 4)))
             {
                 previous = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
             }
@@ -33,7 +33,7 @@ internal static class BootCounter
         var next = previous == uint.MaxValue ? 1 : previous + 1;
         var data = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(data, next);
-        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), RecordFormat.Crc(data.AsSpan(0, 4), []));
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), Crc32C.Compute(data.AsSpan(0, 4)));
         AtomicFile.Write(path, data);
         return next;
     }

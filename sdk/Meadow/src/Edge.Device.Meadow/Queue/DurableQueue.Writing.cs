@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Edge.Storage;
+using Edge.Storage.Segments;
 
 namespace Edge.Device.Meadow.Queue;
 
@@ -62,43 +63,38 @@ internal sealed partial class DurableQueue
 
         var written = new List<QueuedPack>(accepted.Count);
         var segmentStart = _active.Length;
+        var fsyncs = 0;
         try
         {
-            var createdSegment = false;
             if (_needsRoll)
             {
-                RollSegment();
+                fsyncs += RollSegment();
                 segmentStart = 0;
-                createdSegment = true;
                 _needsRoll = false;
             }
 
-            Span<byte> header = stackalloc byte[RecordFormat.HeaderSize];
+            Span<byte> head = stackalloc byte[RecordFrame.HeaderSize + PackRecord.MetadataSize];
             foreach (var pending in accepted)
             {
                 if (_active.Length > 0 && _active.Length + RecordSize(pending.Payload.Length) > _segmentBytes)
                 {
-                    RollSegment();
+                    fsyncs += RollSegment();
                     segmentStart = 0;
-                    createdSegment = true;
                 }
 
                 var id = _nextId++;
-                RecordFormat.WriteHeader(header, id, pending.Readings, pending.Payload);
-                _activeStream.Write(header);
-                _activeStream.Write(pending.Payload);
-                written.Add(new QueuedPack(id, _active, _active.Length + RecordFormat.HeaderSize, pending.Payload.Length, pending.Readings));
+                PackRecord.WriteHead(head, id, pending.Readings, pending.Payload);
+                _segmentWriter.Write(head);
+                _segmentWriter.Write(pending.Payload);
+                written.Add(new QueuedPack(id, _active, _active.Length + head.Length, pending.Payload.Length, pending.Readings));
                 _active.Length += RecordSize(pending.Payload.Length);
                 _active.LastId = id;
             }
 
             if (accepted.Count > 0)
             {
-                FileSync.FlushData(_activeStream);
-                if (createdSegment)
-                {
-                    FileSync.FlushDirectory(_directory);
-                }
+                // fdatasync; for a segment created since the last flush, also the directory fsync for its name.
+                fsyncs += _segmentWriter.Flush();
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -108,8 +104,8 @@ internal sealed partial class DurableQueue
             _active.Length = segmentStart;
             try
             {
-                _activeStream.SetLength(segmentStart);
-                _activeStream.Seek(0, SeekOrigin.End);
+                _segmentWriter.SetLength(segmentStart);
+                _segmentWriter.Position = segmentStart;
             }
             catch (Exception cut) when (cut is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
@@ -126,10 +122,7 @@ internal sealed partial class DurableQueue
 
         lock (_gate)
         {
-            if (accepted.Count > 0)
-            {
-                _fsyncs++;
-            }
+            _fsyncs += fsyncs;
 
             foreach (var pack in written)
             {
@@ -157,27 +150,31 @@ internal sealed partial class DurableQueue
         }
     }
 
-    /// <summary>Starts a new segment file after the active one (writer thread only).</summary>
-    private void RollSegment()
+    /// <summary>
+    /// Starts a new segment file after the active one (writer thread only), named after the next record id. The active
+    /// segment is flushed first: a batch that spans the roll wrote records to it that are not durable yet. Returns the
+    /// flushes done.
+    /// </summary>
+    private int RollSegment()
     {
-        FileSync.FlushData(_activeStream);
-        _activeStream.Dispose();
-        var next = new QueueSegment(_directory, _active.Index + 1, 0);
-        var stream = OpenForAppend(next.Path);
+        var fsyncs = _segmentWriter.Flush();
+        _segmentWriter.Dispose();
+        if (_nextId <= _active.BaseId)
+        {
+            _nextId = _active.BaseId + 1; // An empty active segment after a failed write: never reuse its name.
+        }
+
+        var next = new QueueSegment(_directory, _nextId, 0);
+        var writer = SegmentWriter.Open(next.Path, 0);
         lock (_gate)
         {
             _segments.Add(next);
             _active = next;
-            _activeStream = stream;
+            _segmentWriter = writer;
             TrimSegments();
         }
-    }
 
-    private static FileStream OpenForAppend(string path)
-    {
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-        stream.Seek(0, SeekOrigin.End);
-        return stream;
+        return fsyncs;
     }
 
     /// <summary>Deletes leading segments whose records are all acknowledged or dropped (caller holds the gate).</summary>
@@ -208,7 +205,7 @@ internal sealed partial class DurableQueue
 
         Span<byte> bytes = stackalloc byte[12];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, _ackedThrough);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], RecordFormat.Crc(bytes[..8], []));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], Crc32C.Compute(bytes[..8]));
         try
         {
             AtomicFile.Write(Path.Combine(_directory, AckFileName), bytes);
@@ -218,22 +215,5 @@ internal sealed partial class DurableQueue
         {
             // A stale ack offset only causes duplicates, never loss; retried next time.
         }
-    }
-
-    private long ReadPersistedAck()
-    {
-        var path = Path.Combine(_directory, AckFileName);
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length != 12 || BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)) != RecordFormat.Crc(bytes.AsSpan(0, 8), []))
-        {
-            return 0; // unreadable: resend everything still in the segments (duplicates, not loss)
-        }
-
-        return BinaryPrimitives.ReadInt64LittleEndian(bytes);
     }
 }

@@ -1,9 +1,10 @@
 using Edge.Storage;
+using Edge.Storage.Segments;
 
 namespace Edge.Device.Meadow.Queue;
 
 /// <summary>
-/// The store-and-forward queue: append-only, checksummed segment files in one folder, with a byte cap and a
+/// The store-and-forward queue: append-only, checksummed segment files in one folder (Edge.Storage's segment format, frames and torn-tail scan, shared with the gateway's log), with a byte cap and a
 /// full policy. <see cref="AppendAsync"/> completes only after the record is fsynced (group commit: one
 /// writer drains every pending append, writes them and fsyncs once). Packs are read back oldest first;
 /// <see cref="Acknowledge"/> trims them: fully acknowledged segments are deleted and the acknowledged id is
@@ -26,7 +27,7 @@ internal sealed partial class DurableQueue : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _packAvailable = NewSignal();
     private QueueSegment _active = null!;
-    private FileStream _activeStream = null!;
+    private SegmentWriter _segmentWriter = null!;
     private Task _writer = Task.CompletedTask;
     private long _nextId;
     private long _ackedThrough;
@@ -52,13 +53,16 @@ internal sealed partial class DurableQueue : IAsyncDisposable
     }
 
     /// <summary>Bytes of a record on disk for a payload of this length.</summary>
-    public static int RecordSize(int payloadLength) => RecordFormat.HeaderSize + payloadLength;
+    public static int RecordSize(int payloadLength) => PackRecord.Size(payloadLength);
 
     /// <summary>Live packs recovered when the queue was opened.</summary>
     public int RecoveredPacks { get; private set; }
 
     /// <summary>Bytes cut from torn or corrupted tails when the queue was opened.</summary>
     public long TruncatedBytes { get; private set; }
+
+    /// <summary>Packs lost to damage inside a segment (valid packs follow it) when the queue was opened.</summary>
+    public long CorruptPacks { get; private set; }
 
     /// <summary>Opens the folder, recovers the segments (cutting torn tails) and starts the group-commit writer.</summary>
     public static DurableQueue Open(string directory, long capacityBytes, int segmentBytes, QueueFullPolicy policy)
@@ -183,7 +187,7 @@ internal sealed partial class DurableQueue : IAsyncDisposable
         lock (_gate)
         {
             PersistAck();
-            _activeStream.Dispose();
+            _segmentWriter.Dispose();
             _lock?.Dispose();
         }
 

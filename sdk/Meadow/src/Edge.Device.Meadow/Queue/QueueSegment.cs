@@ -1,20 +1,19 @@
-using System.Globalization;
+using Edge.Storage.Segments;
 
 namespace Edge.Device.Meadow.Queue;
 
-/// <summary>One append-only segment file <c>{index:D12}.seg</c>.</summary>
+/// <summary>One append-only segment file of Edge.Storage's segment format, named after its first record id (<see cref="SegmentName"/>).</summary>
 internal sealed class QueueSegment
 {
-    public const string Extension = ".seg";
-
-    public QueueSegment(string directory, long index, long length)
+    public QueueSegment(string directory, long baseId, long length)
     {
-        Index = index;
-        Path = System.IO.Path.Combine(directory, index.ToString("D12", CultureInfo.InvariantCulture) + Extension);
+        BaseId = baseId;
+        Path = System.IO.Path.Combine(directory, SegmentName.FileName(baseId));
         Length = length;
     }
 
-    public long Index { get; }
+    /// <summary>The id of the first record the segment may hold.</summary>
+    public long BaseId { get; }
 
     public string Path { get; }
 
@@ -23,11 +22,4 @@ internal sealed class QueueSegment
 
     /// <summary>Id of the last record in the segment; 0 when empty.</summary>
     public long LastId { get; set; }
-
-    public static bool TryParseIndex(string fileName, out long index)
-    {
-        index = 0;
-        return fileName.EndsWith(Extension, StringComparison.Ordinal)
-            && long.TryParse(fileName.AsSpan(0, fileName.Length - Extension.Length), NumberStyles.None, CultureInfo.InvariantCulture, out index);
-    }
 }
