@@ -18,16 +18,19 @@ RANDOM_CUTS="$GW:FullyQualifiedName~GatewayPowerLossTests.PowerCut_AtRandomMomen
 MOMENTS="$GW:FullyQualifiedName~GatewayPowerLossTests.PowerCut_DuringSegmentRoll"
 FRESH="$GW:FullyQualifiedName~GatewayPowerLossTests.PowerCut_GatewayCreatedNested"
 CHECKPOINT="$GW:FullyQualifiedName~GatewayPowerLossTests.PowerCut_RightAfterACheckpointWasWritten"
+RETENTION="$GW:FullyQualifiedName~GatewayPowerLossTests.PowerCut_DuringAndAfterRetentionDelete"
+RECUT="$GW:FullyQualifiedName~GatewayPowerLossTests.PowerCut_RightAfterRecoveryCut"
 PROVISION="$GW:FullyQualifiedName~ProvisioningPowerLossTests"
 FLASH="$GW:FullyQualifiedName~FlashQueuePowerLossTests"
 QUEUE="$MEADOW:Category=PowerLoss"
 
 # id | file | exact code to remove (must occur once) | replacement | stages (space-separated project:filter)
 mutations=(
-  "L1|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Writer.cs|NativeFileSync.FlushData(_writeHandle!);||$RANDOM_CUTS $MOMENTS"
-  "L2|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Writer.cs|NativeFileSync.FlushDirectory(_directory);||$RANDOM_CUTS $MOMENTS"
-  "L3|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Recovery.cs|NativeFileSync.FlushDirectory(directory);||$RANDOM_CUTS $FRESH $MOMENTS"
-  "L4|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Recovery.cs|NativeFileSync.FlushData(handle);||$RANDOM_CUTS $MOMENTS"
+  "G1|sdk/Storage/src/Edge.Storage/Segments/SegmentWriter.cs|FileSync.FlushData(_handle);||$RANDOM_CUTS $MOMENTS $QUEUE"
+  "G2|sdk/Storage/src/Edge.Storage/Segments/SegmentWriter.cs|FileSync.FlushDirectory(_directory);||$RANDOM_CUTS $MOMENTS $QUEUE"
+  "R1|sdk/Storage/src/Edge.Storage/Segments/SegmentRecovery.cs|FileSync.FlushData(stream);||$RECUT $RANDOM_CUTS"
+  "L1|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Writer.cs|Interlocked.Add(ref _fsyncs, writer.Flush());||$RANDOM_CUTS $MOMENTS"
+  "L8|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Retention.cs|NativeFileSync.FlushDirectory(_directory);||$RETENTION"
   "L7|gateway/src/Edge.Gateway.Log/Internal/DurableLogCore.Recovery.cs|DurableDirectory.Create(options.Directory).FullPath;|System.IO.Directory.CreateDirectory(options.Directory).FullName;|$FRESH $RANDOM_CUTS"
   "S1|gateway/src/Edge.Gateway/Security/DeviceCredentialStore.cs|Edge.Storage.FileSync.FlushData(stream);||$PROVISION"
   "S2|gateway/src/Edge.Gateway/Security/DeviceCredentialStore.cs|Edge.Storage.FileSync.FlushDirectory(Path.GetDirectoryName(_path)!);||$PROVISION"
@@ -35,13 +38,8 @@ mutations=(
   "S4|gateway/src/Edge.Gateway/Security/SiteCertificates.cs|Edge.Storage.FileSync.FlushData(stream);||$PROVISION"
   "S5|gateway/src/Edge.Gateway/Security/SiteCertificates.cs|Edge.Storage.FileSync.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);||$PROVISION"
   "S6|gateway/src/Edge.Gateway/Security/SiteCertificates.cs|Edge.Storage.DurableDirectory.Create(directory);|Directory.CreateDirectory(directory);|$PROVISION"
-  "M1|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Writing.cs|FileSync.FlushData(_activeStream);
-                if (createdSegment)|if (createdSegment)|$QUEUE"
-  "M2|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Writing.cs|FileSync.FlushDirectory(_directory);||$QUEUE"
-  "M3|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Writing.cs|FileSync.FlushData(_activeStream);
-        _activeStream.Dispose();|_activeStream.Dispose();|$QUEUE"
-  "M4|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Recovery.cs|FileSync.FlushData(stream);||$QUEUE"
-  "M5|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Recovery.cs|FileSync.FlushDirectory(_directory);||$QUEUE"
+  "M1|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Writing.cs|fsyncs += _segmentWriter.Flush();||$QUEUE"
+  "M3|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Writing.cs|var fsyncs = _segmentWriter.Flush();|var fsyncs = 0;|$QUEUE"
   "M6|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.cs|DurableDirectory.Create(directory);|Directory.CreateDirectory(directory);|$QUEUE"
   "N1|sdk/nanoFramework/src/Edge.Device.NanoFramework/Queue/FlashStorage.cs|Edge.Storage.FileSync.FlushData(stream);||$FLASH"
   "N2|sdk/nanoFramework/src/Edge.Device.NanoFramework/Queue/FlashStorage.cs|Edge.Storage.FileSync.FlushDirectory(directory);||$FLASH"
@@ -85,7 +83,7 @@ projects_of() { local s p=(); for s in "$@"; do p+=("${s%%:*}"); done; printf '%
 
 if [ "${MUTATE_BASELINE:-0}" = "1" ]; then
   for p in "$GW" "$MEADOW"; do build "$p"; done
-  caught="$(run_stages "$RANDOM_CUTS" "$MOMENTS" "$FRESH" "$PROVISION" "$FLASH" "$QUEUE")"
+  caught="$(run_stages "$RANDOM_CUTS" "$MOMENTS" "$FRESH" "$CHECKPOINT" "$RETENTION" "$RECUT" "$PROVISION" "$FLASH" "$QUEUE")"
   if [ -n "$caught" ]; then echo "baseline FAILS ($caught): fix that first" >&2; exit 1; fi
   echo "baseline: every stage passes at $rev"
 fi

@@ -168,12 +168,38 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
     /// <summary>
     /// Stops the load, then asserts every PUBACKed message is in Kafka, in per-device order; returns the duplicates.
     /// </summary>
-    public async Task<int> AssertDeliveredAsync()
+    public async Task<int> AssertDeliveredAsync() => Delivery.AssertComplete(Devices, await ReadDeliveredAsync());
+
+    /// <summary>Stops the load and reads Kafka until it holds at least as many records as were PUBACKed.</summary>
+    public async Task<List<Confluent.Kafka.ConsumeResult<string, byte[]>>> ReadDeliveredAsync()
+    {
+        await StopLoadAsync();
+        return KafkaReader.ReadAll(Kafka.BootstrapServers, Topic, Acknowledged, TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>Stops the devices publishing (they stay connected).</summary>
+    public async Task StopLoadAsync()
     {
         await _load.CancelAsync();
         await Task.WhenAll(_publishing);
-        var records = KafkaReader.ReadAll(Kafka.BootstrapServers, Topic, Acknowledged, TimeSpan.FromSeconds(120));
-        return Delivery.AssertComplete(Devices, records);
+    }
+
+    /// <summary>The segment files in the data directory now.</summary>
+    public string[] SegmentFiles() => Directory.GetFiles(DataDirectory, "*.log");
+
+    /// <summary>Waits until the file system saw no fsync for several polls in a row (the gateway has nothing left to sync).</summary>
+    public async Task WaitUntilNoFsyncsAsync()
+    {
+        long last = -1;
+        var quiet = 0;
+        await Eventually.TrueAsync(async () =>
+        {
+            var stats = await Fs.StatsAsync();
+            var now = stats.Fsyncs + stats.DirectoryFsyncs;
+            quiet = now == last ? quiet + 1 : 0;
+            last = now;
+            return quiet >= 5;
+        }, TimeSpan.FromMinutes(1), "the gateway to stop syncing");
     }
 
     /// <summary>
