@@ -1,4 +1,5 @@
 using Edge.Gateway.Egress;
+using Edge.Protocol.Topics;
 
 namespace Edge.Gateway.Security;
 
@@ -22,9 +23,14 @@ internal sealed class TopicAcl
             },
             StringComparer.Ordinal);
 
-    /// <summary>A topic name (never a filter: wildcards are refused [MQTT-3.3.2-2]) under the own prefix or a granted filter.</summary>
+    /// <summary>
+    /// A topic name (never a filter: wildcards are refused [MQTT-3.3.2-2]) under the own prefix or a granted filter; never
+    /// a <c>desired</c> topic, not even its own: desired state is downlink only, retained by the gateway, and a device's
+    /// retained publish there would replace it.
+    /// </summary>
     public bool CanPublish(string clientId, string topic)
         => topic.AsSpan().IndexOfAny('+', '#') < 0
+           && !IsDesiredTopic(topic)
            && (IsUnderOwnPrefix(clientId, topic)
                || (_rules.TryGetValue(clientId, out var rule) && rule.Publish.Any(f => TopicFilter.Matches(f, topic))));
 
@@ -84,6 +90,10 @@ internal sealed class TopicAcl
 
         return r.Length == g.Length;
     }
+
+    // The cheap suffix test first (this runs on every publish); Parse only for the rare candidate.
+    private static bool IsDesiredTopic(string topic)
+        => topic.EndsWith("/" + EdgeTopics.DesiredLevel, StringComparison.Ordinal) && EdgeTopics.Parse(topic).Kind == EdgeTopicKind.Desired;
 
     // "edge/v1/{clientId}/..." without building the prefix string: this runs on every publish.
     private static bool IsUnderOwnPrefix(string clientId, string topic)
