@@ -327,7 +327,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
             return false;
         }
 
-        clientId = ingest.ClientId;
+        clientId = Records.GatewayTopics.IsReserved(ingest.Topic) ? "" : ingest.ClientId; // a result or presence record is not the device's message
         (topic, var key) = _routes.Resolve(ingest.ClientId, ingest.Topic);
         message = new Message<byte[]?, byte[]>
         {

@@ -15,7 +15,11 @@ internal sealed class RouteTable
     {
         ArgumentNullException.ThrowIfNull(options);
         _defaultTopic = options.Topic;
-        _routes = [.. options.Routes.Select(r => new Route(
+        _routes = [
+            // Built in, first: the gateway's own records (issue 15); devices cannot publish under '$edge/'.
+            new Route(Records.GatewayTopics.CommandResult, options.Commands.ResultsTopic, KeyTemplate.ClientId),
+            .. options.PresenceTopic.Length > 0 ? [new Route(Records.GatewayTopics.Presence, options.PresenceTopic, KeyTemplate.ClientId)] : Array.Empty<Route>(),
+            .. options.Routes.Select(r => new Route(
             r.MqttFilter,
             string.IsNullOrEmpty(r.Topic) ? options.Topic : r.Topic,
             r.Key is null ? KeyTemplate.ClientId : KeyTemplate.Parse(r.Key)))];

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Confluent.Kafka;
+using Edge.Gateway.Commands;
 using Edge.Gateway.DevKafka;
 using Edge.Gateway.Demo;
 using Edge.Gateway.Diagnostics;
@@ -149,6 +150,7 @@ internal static partial class GatewayApp
             builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaEgressService>());
             builder.Services.AddSingleton<MqttIngestService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
+            builder.Services.AddCommands(settings); // command store, delivery and consumer; presence (issue 15)
             builder.Services.AddHostedService<StatusReporter>();
             builder.Services.AddHostedService<LogFailureWatch>();
             builder.Services.AddSingleton<IPipelineHealth, PipelineWatch>();
@@ -160,6 +162,16 @@ internal static partial class GatewayApp
 
             builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Parse(settings.Http.BindAddress), settings.Http.Port));
             await using var host = builder.Build();
+            try
+            {
+                _ = host.Services.GetService<CommandStore>(); // opened (and recovered) now, so that a failure is one line and exit 74
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LogDirectoryLockedException)
+            {
+                await errors.WriteLineAsync($"edge-gateway: cannot open the command store at '{CommandStore.DirectoryFor(Path.GetFullPath(settings.Storage.Path))}': {e.Message}");
+                return ExitCodes.IoError;
+            }
+
             GatewayEndpoints.Map(host);
             try
             {
@@ -260,7 +272,7 @@ internal static partial class GatewayApp
         }
 
         var cluster = MockKafkaCluster.Start(settings.Kafka.DevBrokers);
-        foreach (var topic in new RouteTable(settings.Kafka).Topics)
+        foreach (var topic in new RouteTable(settings.Kafka).Topics.Append(settings.Kafka.Commands.Topic))
         {
             cluster.CreateTopic(topic, settings.Kafka.DevPartitions, Math.Min(3, settings.Kafka.DevBrokers));
         }

@@ -34,12 +34,14 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly ConnectionAuthenticator _authenticator;
     private readonly PublishAuthorizer _authorizer;
     private readonly RevocationWatcher _revocations;
+    private readonly IBrokerExtension[] _extensions;
     private MqttServer? _server;
     private int _logFailed;
     private long _lastFullLogMs = long.MinValue / 2;
 
-    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, ConnectionAuthenticator authenticator, PublishAuthorizer authorizer, RevocationWatcher revocations)
+    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, ConnectionAuthenticator authenticator, PublishAuthorizer authorizer, RevocationWatcher revocations, IEnumerable<IBrokerExtension> extensions)
     {
+        _extensions = [.. extensions];
         _authenticator = authenticator;
         _authorizer = authorizer;
         _revocations = revocations;
@@ -96,6 +98,11 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             return Task.CompletedTask;
         };
         _server.ClientDisconnectedAsync += e => { _metrics.ClientDisconnected(e.ClientId); _authenticator.OnDisconnected(e.ClientId, e.DisconnectType); return Task.CompletedTask; };
+        foreach (var extension in _extensions)
+        {
+            extension.Attach(_server); // command delivery, presence (issue 15)
+        }
+
         await _server.StartAsync();
         LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);
         if (tls.Enabled)
@@ -128,6 +135,12 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
 
     private async Task OnInterceptingPublishAsync(InterceptingPublishEventArgs e)
     {
+        if (e.ClientId.Length == 0)
+        {
+            // The gateway's own publish (a command to a device, Commands.CommandDelivery): not a device's message.
+            return;
+        }
+
         var message = e.ApplicationMessage;
         var qos = (int)message.QualityOfServiceLevel;
         var isV5 = e.SessionItems[IsV5Key] is true;
@@ -141,6 +154,17 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         {
             // Never reaches the log or Kafka.
             return;
+        }
+
+        foreach (var extension in _extensions)
+        {
+            // A cmd-ack ends its command in the command store (fsynced) before this publish is appended and acknowledged.
+            if (!await extension.OnAcceptedPublishAsync(e.ClientId, message.Topic, message.Payload, e.CancellationToken))
+            {
+                _metrics.MessageRefusedError();
+                Refuse(e, isV5, MqttPubAckReasonCode.UnspecifiedError);
+                return;
+            }
         }
 
         byte[] record;

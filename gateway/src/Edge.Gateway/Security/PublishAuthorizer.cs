@@ -39,11 +39,12 @@ internal sealed partial class PublishAuthorizer
     /// <summary>
     /// True when the publish was refused: MQTT 5 PUBACK 0x87. MQTT 3.1.1 has no negative PUBACK: the message is
     /// acknowledged and dropped (as Mosquitto does); closing the connection instead would make the device resend
-    /// the same forbidden message forever. Either way it never reaches the log or Kafka.
+    /// the same forbidden message forever. Either way it never reaches the log or Kafka. Topics under <c>$edge/</c> (the
+    /// gateway's own records: command results, presence) are refused for every client, anonymous ones included.
     /// </summary>
     public bool RefusePublish(InterceptingPublishEventArgs e)
     {
-        if (MayPublish(e.ClientId, e.ApplicationMessage.Topic))
+        if (MayPublish(e.ClientId, e.ApplicationMessage.Topic) && !Records.GatewayTopics.IsReserved(e.ApplicationMessage.Topic))
         {
             return false;
         }

@@ -1,0 +1,490 @@
+using Edge.Gateway.Hosting;
+using Edge.Gateway.Log;
+using Edge.Gateway.Records;
+using Microsoft.Extensions.Logging;
+
+namespace Edge.Gateway.Commands;
+
+/// <summary>
+/// The gateway's durable command store (<c>{Storage:Path}/commands</c>): commands wait here per device, in the order
+/// they were read from Kafka, until their device acknowledges them or their TTL runs out; then their result waits here
+/// (an outbox) until it is durable in the gateway's log, from where the egress takes it to Kafka like telemetry.
+/// </summary>
+/// <remarks>
+/// Why a second <see cref="DurableLog"/>: it is the one storage core already proven against power loss (checksummed
+/// frames, group commit, recovery that cuts a torn tail, directory fsyncs), and a command is written once and then only
+/// changes state, which a log of small records says exactly (<see cref="CommandLogEntry"/>). Its checkpoint is the first
+/// record still needed: the oldest command whose result is not yet in the gateway's log. A command that waits long (a
+/// large TTL) would pin everything after it, so when the store passes half of <c>Kafka:Commands:StoreMaxBytes</c> the
+/// records still needed are copied forward (<see cref="MaintainAsync"/>) and the old segments go.
+/// Thread-safe: one lock guards the in-memory state (<see cref="CommandQueues"/>); appends and fsyncs happen outside it.
+/// </remarks>
+internal sealed partial class CommandStore : IAsyncDisposable
+{
+    private const int MaxMessageChars = 4096;
+
+    private readonly Lock _gate = new();
+    private readonly CommandQueues _state = new();
+    private readonly IDurableLog _log;
+    private readonly IDurableLog _gatewayLog;
+    private readonly KafkaCommandsOptions _options;
+    private readonly string _gatewayId;
+    private readonly TimeProvider _time;
+    private readonly CommandMetrics _metrics;
+    private readonly ILogger _logger;
+    private long _nextSequence;
+
+    private CommandStore(IDurableLog log, IDurableLog gatewayLog, KafkaCommandsOptions options, string gatewayId, TimeProvider time, CommandMetrics metrics, ILogger logger)
+    {
+        _log = log;
+        _gatewayLog = gatewayLog;
+        _options = options;
+        _gatewayId = gatewayId;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>Raised (outside the lock) when a device has a newly durable command to deliver.</summary>
+    public event Action<string>? CommandReady;
+
+    /// <summary>Commands waiting for devices (not yet acknowledged or expired).</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state.Pending;
+            }
+        }
+    }
+
+    /// <summary>The store's own log (for its statistics).</summary>
+    public IDurableLog Log => _log;
+
+    /// <summary>The directory of the store under the data directory.</summary>
+    public static string DirectoryFor(string storagePath) => Path.Combine(storagePath, "commands");
+
+    /// <summary>The largest store record for these options: a queued command with its args in base64, or a result.</summary>
+    public static int MaxRecordBytes(KafkaCommandsOptions options) => (2 * options.MaxCommandBytes) + (4 * MaxMessageChars) + 4096;
+
+    /// <summary>Opens (creating if needed) and recovers the store: waiting commands, their order and the outbox.</summary>
+    /// <exception cref="IOException">The store cannot be read or written.</exception>
+    /// <exception cref="LogDirectoryLockedException">Another process has it open.</exception>
+    public static CommandStore Open(GatewaySettings settings, IDurableLog gatewayLog, TimeProvider time, CommandMetrics metrics, ILogger logger)
+    {
+        var options = settings.Kafka.Commands;
+        var record = MaxRecordBytes(options);
+        var log = DurableLog.Open(
+            new DurableLogOptions
+            {
+                Directory = DirectoryFor(settings.Storage.Path),
+                MaxRecordBytes = record,
+                SegmentBytes = Math.Max(record + 64, Math.Min(1L << 20, options.StoreMaxBytes / 8)),
+                MaxBytes = options.StoreMaxBytes,
+                WhenFull = LogFullPolicy.Reject,
+            },
+            logger,
+            time);
+        var store = new CommandStore(log, gatewayLog, options, settings.Gateway.Id, time, metrics, logger);
+        try
+        {
+            store._nextSequence = CommandStoreRecovery.Replay(log, store._state, logger);
+        }
+        catch
+        {
+            log.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        return store;
+    }
+
+    /// <summary>True when commands wait here for <paramref name="device"/>.</summary>
+    public bool HasPending(string device)
+    {
+        lock (_gate)
+        {
+            return _state.HasQueue(device);
+        }
+    }
+
+    /// <summary>Waiting commands per device, for the status page.</summary>
+    public IReadOnlyDictionary<string, int> PendingByDevice()
+    {
+        lock (_gate)
+        {
+            return _state.Counts.ToDictionary(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The device's durable waiting commands, in the order they were read from Kafka.</summary>
+    public IReadOnlyList<PendingCommand> Deliverable(string device)
+    {
+        lock (_gate)
+        {
+            return _state.DurablePrefix(device);
+        }
+    }
+
+    /// <summary>
+    /// Queues a command unless its (device, id) is already here or finished recently (a Kafka record read twice), or a cap
+    /// is reached. On <see cref="QueueOutcome.Queued"/>, <paramref name="durable"/> completes with the append's status once
+    /// the command is fsynced (or refused by a full store, in which case it was taken out again).
+    /// </summary>
+    public QueueOutcome TryQueue(CommandRequest request, long receivedMs, long expiresMs, int partition, long offset, out Task<AppendStatus> durable)
+    {
+        durable = Task.FromResult(AppendStatus.Appended);
+        PendingCommand command;
+        ValueTask<AppendResult> append;
+        lock (_gate)
+        {
+            if (_state.Knows(request.Device, request.Id))
+            {
+                return QueueOutcome.Duplicate;
+            }
+
+            if (_state.QueueLength(request.Device) >= _options.MaxPerDevice)
+            {
+                return QueueOutcome.DeviceFull;
+            }
+
+            if (_state.Pending >= _options.MaxPending)
+            {
+                return QueueOutcome.StoreFull;
+            }
+
+            command = new PendingCommand
+            {
+                Device = request.Device,
+                Id = request.Id,
+                Name = request.Name,
+                Args = request.Args,
+                ReceivedMs = receivedMs,
+                ExpiresMs = expiresMs,
+                KafkaPartition = partition,
+                KafkaOffset = offset,
+                Sequence = _nextSequence++,
+                FirstOffset = _log.NextOffset, // a lower bound until the append says where it went
+            };
+            _state.Add(command);
+            append = _log.AppendAsync(CommandLogEntry.EncodeQueued(command));
+        }
+
+        durable = CompleteQueueAsync(command, append);
+        return QueueOutcome.Queued;
+    }
+
+    /// <summary>
+    /// Ends a waiting command with a result: written here (fsynced) before anything else, then appended to the gateway's
+    /// log. <see cref="FinishOutcome.NotPending"/> for a command already ended (a repeated ack, an ack after expiry).
+    /// </summary>
+    /// <exception cref="IOException">The store failed; the command stays as it was.</exception>
+    public async Task<FinishOutcome> FinishAsync(string device, string id, CommandStatus status, string? message, long? ackedMs)
+    {
+        PendingCommand? command;
+        ValueTask<AppendResult> finished;
+        lock (_gate)
+        {
+            if (!_state.TryGet(device, id, out command) || command.Result is not null || !command.Durable)
+            {
+                return FinishOutcome.NotPending;
+            }
+
+            command.Result = CommandResult.Build(id, device, _gatewayId, command.Name, status, Truncate(message), command.ReceivedMs, command.DeliveredMs, ackedMs, NowMs, command.KafkaPartition, command.KafkaOffset);
+            command.Publishing = true;
+            _state.Dequeue(command);
+
+            // Started under the lock: a copy MaintainAsync carries forward is ordered before or after it, never across.
+            finished = _log.AppendAsync(CommandLogEntry.EncodeFinished(device, id, command.Result));
+        }
+
+        AppendResult appended;
+        try
+        {
+            appended = await finished;
+        }
+        catch
+        {
+            Restore(command);
+            throw;
+        }
+
+        if (appended.Status != AppendStatus.Appended)
+        {
+            Restore(command);
+            return FinishOutcome.StoreUnavailable;
+        }
+
+        _metrics.Finished(status, NowMs - command.ReceivedMs);
+        await PublishAsync(command);
+        return FinishOutcome.Finished;
+    }
+
+    /// <summary>
+    /// Answers a Kafka record that is not queued (malformed, unknown device, cap reached) with a <c>rejected</c> result, kept
+    /// here until it is durable in the gateway's log. A record answered before (read again after a restart) is not answered
+    /// twice while the store remembers it.
+    /// </summary>
+    /// <returns>False when the store is full: retry later.</returns>
+    /// <exception cref="IOException">The store failed.</exception>
+    public async Task<bool> RejectAsync(ParsedRecord record, string reason, long receivedMs, int partition, long offset, CommandStatus status = CommandStatus.Rejected)
+    {
+        // Keyed by the Kafka position, not the id: a malformed record may have none, or share it with a queued command.
+        var entry = new PendingCommand
+        {
+            Device = record.Device,
+            Id = $"#rejected:{partition}:{offset}",
+            Name = record.Name ?? "",
+            Args = [],
+            ReceivedMs = receivedMs,
+            ExpiresMs = receivedMs,
+            KafkaPartition = partition,
+            KafkaOffset = offset,
+            Durable = true,
+            Publishing = true,
+            Result = CommandResult.Build(record.Id, record.Device, _gatewayId, record.Name, status, reason, receivedMs, null, null, NowMs, partition, offset),
+        };
+        ValueTask<AppendResult> finished;
+        lock (_gate)
+        {
+            if (_state.Knows(entry.Device, entry.Id))
+            {
+                return true;
+            }
+
+            entry.FirstOffset = _log.NextOffset;
+            _state.Add(entry);
+            finished = _log.AppendAsync(CommandLogEntry.EncodeFinished(entry.Device, entry.Id, entry.Result));
+        }
+
+        AppendResult appended;
+        try
+        {
+            appended = await finished;
+        }
+        catch
+        {
+            Forget(entry, remember: false);
+            throw;
+        }
+
+        if (appended.Status != AppendStatus.Appended)
+        {
+            Forget(entry, remember: false);
+            return false;
+        }
+
+        lock (_gate)
+        {
+            entry.FirstOffset = appended.Offset;
+        }
+
+        _metrics.Finished(status, 0);
+        await PublishAsync(entry);
+        return true;
+    }
+
+    /// <summary>Records the device's PUBACK of a command (the first one counts); durable with the store's next fsync.</summary>
+    public void MarkDelivered(string device, string id)
+    {
+        lock (_gate)
+        {
+            if (!_state.TryGet(device, id, out var command) || command.Result is not null || command.DeliveredMs is not null)
+            {
+                return;
+            }
+
+            command.DeliveredMs = NowMs;
+            try
+            {
+                _log.Append(CommandLogEntry.EncodeDelivered(device, id, command.DeliveredMs.Value));
+            }
+            catch (IOException)
+            {
+                // Only a timestamp; a failing store shows on the next append that matters.
+            }
+        }
+
+        _metrics.Delivered();
+    }
+
+    /// <summary>
+    /// Once a second (<see cref="CommandExpiryService"/>): expires commands whose TTL ran out, retries results the gateway's
+    /// log refused, advances the store's checkpoint, and copies records still needed forward when old ones pin the store.
+    /// </summary>
+    /// <exception cref="IOException">The store failed.</exception>
+    public async Task MaintainAsync(CancellationToken cancellationToken)
+    {
+        List<PendingCommand> expired, retry;
+        lock (_gate)
+        {
+            expired = _state.Expired(NowMs);
+            retry = [.. _state.Live.Where(c => c.Result is not null && !c.Publishing)];
+            retry.ForEach(c => c.Publishing = true);
+        }
+
+        foreach (var command in expired)
+        {
+            var ttl = (command.ExpiresMs - command.ReceivedMs) / 1000.0;
+            await FinishAsync(command.Device, command.Id, CommandStatus.Expired, $"expired: not acknowledged by the device within its ttl_s ({ttl:0.###} s)", null);
+        }
+
+        foreach (var command in retry)
+        {
+            await PublishAsync(command);
+        }
+
+        var stats = _log.GetStats();
+        if (stats.RetainedBytes > _options.StoreMaxBytes / 2)
+        {
+            await CarryForwardAsync((stats.CheckpointOffset + stats.NextOffset) / 2);
+        }
+
+        long needed;
+        lock (_gate)
+        {
+            needed = _state.FirstNeededOffset(_log.NextOffset);
+        }
+
+        if (needed > _log.CheckpointOffset)
+        {
+            await _log.CheckpointAsync(needed, cancellationToken);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _log.DisposeAsync();
+
+    // Copies the records still needed that sit below 'below' to the end of the store, so the checkpoint can pass them.
+    // The copies start under the lock, so a command finishing meanwhile is copied as finished or finishes after its copy.
+    private async Task CarryForwardAsync(long below)
+    {
+        var copies = new List<(PendingCommand Command, Task<AppendResult> Append)>();
+        lock (_gate)
+        {
+            foreach (var command in _state.Live.Where(c => c.FirstOffset < below && c.Durable).ToList())
+            {
+                var record = command.Result is null ? CommandLogEntry.EncodeQueued(command) : CommandLogEntry.EncodeFinished(command.Device, command.Id, command.Result);
+                copies.Add((command, _log.AppendAsync(record).AsTask()));
+            }
+        }
+
+        foreach (var (command, append) in copies)
+        {
+            var result = await append;
+            if (result.Status == AppendStatus.Appended)
+            {
+                lock (_gate)
+                {
+                    command.FirstOffset = Math.Max(command.FirstOffset, result.Offset);
+                }
+            }
+        }
+
+        if (copies.Count > 0)
+        {
+            LogCarriedForward(copies.Count);
+        }
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string? Truncate(string? message) => message is { Length: > MaxMessageChars } ? message[..MaxMessageChars] : message;
+
+    private async Task<AppendStatus> CompleteQueueAsync(PendingCommand command, ValueTask<AppendResult> append)
+    {
+        AppendResult result;
+        try
+        {
+            result = await append;
+        }
+        catch
+        {
+            Forget(command, remember: false);
+            throw;
+        }
+
+        if (result.Status != AppendStatus.Appended)
+        {
+            Forget(command, remember: false);
+            return result.Status;
+        }
+
+        lock (_gate)
+        {
+            command.FirstOffset = result.Offset;
+            command.Durable = true;
+        }
+
+        _metrics.Queued();
+        CommandReady?.Invoke(command.Device);
+        return AppendStatus.Appended;
+    }
+
+    // The result goes into the gateway's log (fsynced, as a device's message before its PUBACK); the store then forgets the
+    // command. A result the log refuses (full, failed) stays here and MaintainAsync retries it.
+    private async Task PublishAsync(PendingCommand command)
+    {
+        var published = false;
+        try
+        {
+            var appended = await _gatewayLog.AppendAsync(IngestRecord.Encode(command.Device, GatewayTopics.CommandResult, 1, false, command.Result));
+            published = appended.Status == AppendStatus.Appended;
+            if (!published)
+            {
+                LogResultWaits(command.Device, appended.Status.ToString());
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            LogResultWaits(command.Device, e.Message);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                command.Publishing = false;
+            }
+        }
+
+        if (!published)
+        {
+            return;
+        }
+
+        Forget(command, remember: true);
+        try
+        {
+            _log.Append(CommandLogEntry.EncodePublished(command.Device, command.Id));
+        }
+        catch (IOException)
+        {
+            // The result is in the gateway's log; without this record a restart publishes it once more (same content).
+        }
+    }
+
+    private void Restore(PendingCommand command)
+    {
+        lock (_gate)
+        {
+            command.Result = null;
+            command.Publishing = false;
+            _state.Enqueue(command);
+        }
+    }
+
+    private void Forget(PendingCommand command, bool remember)
+    {
+        lock (_gate)
+        {
+            _state.Forget(command.Device, command.Id, remember);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command store: copied {Count} waiting commands forward so that older segments can be deleted")]
+    private partial void LogCarriedForward(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A command result for '{Device}' waits in the command store: the gateway's log refused it ({Reason}); retried every second")]
+    private partial void LogResultWaits(string device, string reason);
+}
