@@ -14,7 +14,7 @@ namespace Edge.Gateway.PowerLoss.Tests;
 internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
 {
     public const string Topic = "edge.telemetry";
-    private readonly CancellationTokenSource _load = new();
+    private CancellationTokenSource _load = new();
     private readonly List<Task> _publishing = [];
     private readonly List<string> _recoveryLines = [];
     private int _outputSeen;
@@ -105,10 +105,15 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
     /// restart the log's metadata must not be corrupt, and its checkpoint must be at least
     /// <paramref name="durableCheckpoint"/> (a checkpoint the gateway had completed writing before the cut).
     /// </summary>
-    public async Task<CrashReport> CutAsync(bool tear, long durableCheckpoint = 0)
+    public async Task<CrashReport> CutAsync(bool tear, long durableCheckpoint = 0, Func<Task>? beforeRestart = null)
     {
         var report = await Fs.PowerCutAsync(() => Gateway.Kill(), tear);
         Cuts.Add(report);
+        if (beforeRestart is not null)
+        {
+            await beforeRestart();
+        }
+
         await Gateway.StartAsync();
         var output = Gateway.Output;
         var fresh = output.Length > _outputSeen ? output[_outputSeen..] : "";
@@ -177,11 +182,13 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
         return KafkaReader.ReadAll(Kafka.BootstrapServers, Topic, Acknowledged, TimeSpan.FromSeconds(120));
     }
 
-    /// <summary>Stops the devices publishing (they stay connected).</summary>
+    /// <summary>Stops the devices publishing (they stay connected); <see cref="StartLoad"/> starts new ones.</summary>
     public async Task StopLoadAsync()
     {
         await _load.CancelAsync();
         await Task.WhenAll(_publishing);
+        _load.Dispose();
+        _load = new CancellationTokenSource();
     }
 
     /// <summary>The segment files in the data directory now.</summary>
