@@ -18,8 +18,13 @@ internal static class GuardedBroker
     public static MqttServer Create(MqttServerOptions options, MqttOptions mqtt, GatewayMetrics metrics, ILogger logger, IMqttNetLogger mqttLogger)
     {
         ArgumentNullException.ThrowIfNull(mqtt);
+        ArgumentNullException.ThrowIfNull(metrics);
         var reporter = new ViolationReporter(metrics, logger);
-        var adapter = new GuardedTcpServerAdapter(FrameLimits.From(mqtt), new UnauthenticatedBudget(mqtt.MaxUnauthenticatedBytes), reporter.Report);
+        var budget = new UnauthenticatedBudget(mqtt.MaxUnauthenticatedBytes);
+        var used = Prometheus.Metrics.WithCustomRegistry(metrics.Registry).CreateGauge(
+            "edge_mqtt_unauthenticated_bytes", "Packet bytes announced by connections whose login is not accepted yet (capped by Mqtt:MaxUnauthenticatedBytes).");
+        metrics.Registry.AddBeforeCollectCallback(() => used.Set(budget.Used));
+        var adapter = new GuardedTcpServerAdapter(FrameLimits.From(mqtt), budget, reporter.Report);
         var server = new MqttServerFactory().CreateMqttServer(options, [adapter], mqttLogger);
         server.ValidatingConnectionAsync += new ClientIdRule(mqtt.MaxClientIdLength, metrics).ValidateAsync;
         var maxPacket = (uint)mqtt.MaxPublishPacketBytes;
