@@ -7,6 +7,7 @@ using Edge.Protocol.Topics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -34,6 +35,9 @@ internal sealed partial class CommandDelivery : IBrokerExtension
     private readonly ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _sending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _enqueued = new(StringComparer.Ordinal);
+
+    // Per device, the command id of each PUBLISH packet id sent to it and not yet PUBACKed (seen leaving the broker).
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<ushort, string>> _inFlight = new(StringComparer.Ordinal);
     private MqttServer? _server;
     private long _connectionCounter;
 
@@ -55,6 +59,7 @@ internal sealed partial class CommandDelivery : IBrokerExtension
         server.ClientConnectedAsync += e =>
         {
             _connections[e.ClientId] = Interlocked.Increment(ref _connectionCounter);
+            _inFlight.TryRemove(e.ClientId, out _); // a new connection: what was in flight is sent again
             if (_seen.Count < MaxSeen)
             {
                 _seen.TryAdd(e.ClientId, 0);
@@ -85,10 +90,21 @@ internal sealed partial class CommandDelivery : IBrokerExtension
             return Task.CompletedTask;
         };
         server.InterceptingClientEnqueueAsync += OnEnqueueAsync;
-        server.ClientAcknowledgedPublishPacketAsync += e =>
+        server.InterceptingOutboundPacketAsync += e =>
         {
-            var topic = EdgeTopics.Parse(e.PublishPacket.Topic);
-            if (topic.Kind == EdgeTopicKind.Command && topic.DeviceId == e.ClientId && TryDecodeId(e.PublishPacket.Payload) is { } id)
+
+            if (e.Packet is MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtLeastOnce } publish
+                && EdgeTopics.Parse(publish.Topic) is { Kind: EdgeTopicKind.Command } topic && topic.DeviceId == e.ClientId
+                && TryDecodeId(publish.Payload) is { } id)
+            {
+                _inFlight.GetOrAdd(e.ClientId, _ => new())[publish.PacketIdentifier] = id;
+            }
+
+            return Task.CompletedTask;
+        };
+        server.InterceptingInboundPacketAsync += e =>
+        {
+            if (e.Packet is MqttPubAckPacket ack && _inFlight.TryGetValue(e.ClientId, out var sent) && sent.TryRemove(ack.PacketIdentifier, out var id))
             {
                 _store.MarkDelivered(e.ClientId, id);
             }

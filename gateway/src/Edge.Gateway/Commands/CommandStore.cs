@@ -192,7 +192,9 @@ internal sealed partial class CommandStore : IAsyncDisposable
                 return FinishOutcome.NotPending;
             }
 
-            command.Result = CommandResult.Build(id, device, _gatewayId, command.Name, status, Truncate(message), command.ReceivedMs, command.DeliveredMs, ackedMs, NowMs, command.KafkaPartition, command.KafkaOffset);
+            // A device may ack before its PUBACK of the command arrives (SDKs ack from the handler): the ack proves delivery.
+            var delivered = command.DeliveredMs ?? ackedMs;
+            command.Result = CommandResult.Build(id, device, _gatewayId, command.Name, status, Truncate(message), command.ReceivedMs, delivered, ackedMs, NowMs, command.KafkaPartition, command.KafkaOffset);
             command.Publishing = true;
             _state.Dequeue(command);
 
