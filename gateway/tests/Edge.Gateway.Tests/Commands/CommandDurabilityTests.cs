@@ -1,0 +1,85 @@
+using Confluent.Kafka;
+using Edge.Testing;
+
+namespace Edge.Gateway.Tests.Commands;
+
+/// <summary>
+/// Commands survive the gateway being killed after it committed their Kafka offsets, and many commands to many devices
+/// all end with one result, in each device's order. Real gateway process (SIGKILL), mock cluster over TCP.
+/// </summary>
+public sealed class CommandDurabilityTests
+{
+    [Fact]
+    public async Task Kill_AfterKafkaCommitBeforeDelivery_DeliveredOnceAfterRestartOneResult()
+    {
+        using var rig = new CommandRig();
+        await rig.StartAsync();
+        await using (var early = new TestDevice("dev-k"))
+        {
+            await early.ConnectAsync(rig.Gateway.Port, subscribe: false);
+        }
+
+        await rig.ProduceAsync("dev-k", CommandRig.Command("k-1"));
+        await rig.ProduceAsync("dev-k", CommandRig.Command("k-2"));
+
+        // The gateway committed both offsets (so Kafka will not give them again): they live only in its store now.
+        await Eventually.TrueAsync(() => CommittedOffset(rig) == 3, TimeSpan.FromSeconds(30), "the commands' offsets to be committed (warm-up + 2)");
+        rig.Gateway.Kill();
+        await rig.Gateway.StartAsync();
+
+        await using var device = new TestDevice("dev-k");
+        await device.ConnectAsync(rig.Gateway.Port);
+        var results = rig.Results(2);
+        Assert.Equal(["k-1", "k-2"], results.Select(r => r.Id));
+        Assert.All(results, r => Assert.Equal("ok", r.Status));
+        Assert.Equal(["k-1", "k-2"], device.Executed);
+
+        // Nothing is answered twice: a later command's result arrives, and still one result each before it.
+        await rig.ProduceAsync("dev-k", CommandRig.Command("k-3"));
+        Assert.Equal(["k-1", "k-2", "k-3"], rig.Results(3).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Produce_ThousandCommandsToHundredDevices_ThousandResultsPerDeviceOrderKept()
+    {
+        const int devices = 100, perDevice = 10;
+        using var rig = new CommandRig(commandPartitions: 3);
+        await rig.StartAsync();
+        var fleet = Enumerable.Range(0, devices).Select(i => new TestDevice($"fleet-{i:000}")).ToList();
+        try
+        {
+            foreach (var device in fleet)
+            {
+                await device.ConnectAsync(rig.Gateway.Port);
+            }
+
+            // Interleaved across devices, as a cloud service would send them.
+            rig.ProduceMany(Enumerable.Range(0, perDevice).SelectMany(n => fleet.Select(d => (d.Id, CommandRig.Command($"{d.Id}-{n:00}", ttl: 300)))));
+
+            var results = rig.Results(devices * perDevice, seconds: 120);
+            Assert.Equal(devices * perDevice, results.Count);
+            Assert.Equal(devices * perDevice, results.Select(r => r.Id).Distinct().Count());
+            Assert.All(results, r => Assert.Equal("ok", r.Status));
+            foreach (var device in fleet)
+            {
+                var expected = Enumerable.Range(0, perDevice).Select(n => $"{device.Id}-{n:00}").ToList();
+                Assert.Equal(expected, device.Executed);
+                Assert.Equal(expected, results.Where(r => r.Key == device.Id).Select(r => r.Id!).Order(StringComparer.Ordinal));
+            }
+        }
+        finally
+        {
+            foreach (var device in fleet)
+            {
+                await device.DisposeAsync();
+            }
+        }
+    }
+
+    private static long CommittedOffset(CommandRig rig)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = rig.Kafka.BootstrapServers, GroupId = "edge-gateway.test-gw" }).Build();
+        var committed = consumer.Committed([new TopicPartition(CommandRig.CommandsTopic, 0)], TimeSpan.FromSeconds(10));
+        return committed[0].Offset.Value;
+    }
+}
