@@ -147,6 +147,11 @@ internal sealed partial class GatewaySettings
             throw new ConfigurationException(commands.Key, commands.Problem);
         }
 
+        if (Kafka.Desired.Validate() is { } desired)
+        {
+            throw new ConfigurationException(desired.Key, desired.Problem);
+        }
+
         Require(Kafka.StallSeconds is >= 1 and <= 86_400, "Kafka:StallSeconds", $"must be between 1 and 86400 (was {Kafka.StallSeconds})");
     }
 

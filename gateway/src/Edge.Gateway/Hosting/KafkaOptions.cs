@@ -48,6 +48,9 @@ internal sealed class KafkaOptions
     /// <summary><c>Kafka:Commands</c>: commands from Kafka to devices and their results (<see cref="KafkaCommandsOptions"/>).</summary>
     public KafkaCommandsOptions Commands { get; } = new();
 
+    /// <summary><c>Kafka:Desired</c>: desired state from Kafka to devices and their reports (<see cref="KafkaDesiredOptions"/>).</summary>
+    public KafkaDesiredOptions Desired { get; } = new();
+
     /// <summary>
     /// <c>Kafka:PresenceTopic</c>: a record per device connect and disconnect (key = device id; compaction keeps the latest).
     /// Default <c>edge.presence</c>; empty turns presence records off.
