@@ -3,11 +3,14 @@ using Edge.Gateway.Hosting;
 namespace Edge.Gateway.Egress;
 
 /// <summary>
-/// Picks the Kafka topic and key for an MQTT message: the first route whose filter matches wins;
-/// unmatched messages go to <c>Kafka:Topic</c> keyed by the device id.
+/// Picks the Kafka topic and key for an MQTT message: the first route whose filter matches wins (the configured ones,
+/// then the built-in <see cref="ReportedFilter"/>); unmatched messages go to <c>Kafka:Topic</c> keyed by the device id.
 /// </summary>
 internal sealed class RouteTable
 {
+    /// <summary>The built-in route's filter: <c>edge/v1/{id}/reported</c> goes to <c>Kafka:Desired:ReportedTopic</c>.</summary>
+    public const string ReportedFilter = "edge/v1/+/reported";
+
     private readonly Route[] _routes;
     private readonly string _defaultTopic;
 
@@ -22,7 +25,9 @@ internal sealed class RouteTable
             .. options.Routes.Select(r => new Route(
             r.MqttFilter,
             string.IsNullOrEmpty(r.Topic) ? options.Topic : r.Topic,
-            r.Key is null ? KeyTemplate.ClientId : KeyTemplate.Parse(r.Key)))];
+            r.Key is null ? KeyTemplate.ClientId : KeyTemplate.Parse(r.Key))),
+            // Built in, after the configured routes (a route of their own overrides it): devices' reported state.
+            new Route(ReportedFilter, options.Desired.ReportedTopic, KeyTemplate.ClientId)];
     }
 
     /// <summary>Every Kafka topic a message can be routed to (the development Kafka creates them).</summary>
