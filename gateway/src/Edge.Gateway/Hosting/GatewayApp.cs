@@ -8,6 +8,7 @@ using Edge.Gateway.Egress;
 using Edge.Gateway.Ingest;
 using Edge.Gateway.Log;
 using Edge.Gateway.Security;
+using Edge.Gateway.Twin;
 using Edge.Gateway.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -151,6 +152,7 @@ internal static partial class GatewayApp
             builder.Services.AddSingleton<MqttIngestService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttIngestService>());
             builder.Services.AddCommands(settings); // command store, delivery and consumer; presence (issue 15)
+            builder.Services.AddDesiredState(settings); // after ingest and commands: consumer starts once the broker runs; its enqueue rule has the last word
             builder.Services.AddHostedService<StatusReporter>();
             builder.Services.AddHostedService<LogFailureWatch>();
             builder.Services.AddSingleton<IPipelineHealth, PipelineWatch>();
@@ -272,7 +274,7 @@ internal static partial class GatewayApp
         }
 
         var cluster = MockKafkaCluster.Start(settings.Kafka.DevBrokers);
-        foreach (var topic in new RouteTable(settings.Kafka).Topics.Append(settings.Kafka.Commands.Topic))
+        foreach (var topic in new RouteTable(settings.Kafka).Topics.Append(settings.Kafka.Commands.Topic).Append(settings.Kafka.Desired.Topic))
         {
             cluster.CreateTopic(topic, settings.Kafka.DevPartitions, Math.Min(3, settings.Kafka.DevBrokers));
         }
