@@ -28,6 +28,7 @@ internal static class GatewayEndpoints
         var settings = services.GetRequiredService<GatewaySettings>();
         var endpoint = services.GetRequiredService<KafkaEndpoint>();
         var credentials = services.GetRequiredService<Security.DeviceCredentialStore>();
+        var commands = services.GetService<Commands.CommandStore>(); // null with Kafka:Commands:Enabled=false
         _ = new PrometheusExporter(metrics, log, egress, settings);
         if (settings.Http.Token.Length > 0)
         {
@@ -36,7 +37,7 @@ internal static class GatewayEndpoints
         }
 
         app.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
-        app.MapGet("/api/status", () => Results.Json(Snapshot(metrics, log, egress, settings, endpoint, credentials.Problem), StatusJsonContext.Default.StatusSnapshot));
+        app.MapGet("/api/status", () => Results.Json(Snapshot(metrics, log, egress, settings, endpoint, credentials.Problem, commands), StatusJsonContext.Default.StatusSnapshot));
         app.MapMetrics("/metrics", metrics.Registry);
 
         // Liveness: the process serves HTTP. systemd's watchdog covers hangs of the rest.
@@ -78,7 +79,7 @@ internal static class GatewayEndpoints
         });
     }
 
-    private static StatusSnapshot Snapshot(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings, KafkaEndpoint endpoint, string? credentialsProblem)
+    private static StatusSnapshot Snapshot(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings, KafkaEndpoint endpoint, string? credentialsProblem, Commands.CommandStore? commands)
     {
         var stats = log.GetStats();
         var devices = metrics.Devices
@@ -106,6 +107,7 @@ internal static class GatewayEndpoints
                 metrics.DeadLetterFailures),
             metrics.Accepted,
             metrics.Refused,
-            credentialsProblem);
+            credentialsProblem,
+            commands?.PendingByDevice() ?? new Dictionary<string, int>());
     }
 }

@@ -15,7 +15,8 @@ internal sealed record StatusSnapshot(
     KafkaStatus Kafka,
     long Accepted,
     long Refused,
-    string? CredentialsProblem);
+    string? CredentialsProblem,
+    IReadOnlyDictionary<string, int> PendingCommands);
 
 internal sealed record DeviceStatus(string Id, bool Connected, long LastSeenMs, long Messages, long Bytes, long Waiting);
 

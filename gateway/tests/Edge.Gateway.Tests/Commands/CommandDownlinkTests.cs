@@ -61,6 +61,10 @@ public sealed class CommandDownlinkTests
         await rig.ProduceAsync("dev-late", CommandRig.Command("c-2"));
         await Eventually.TrueAsync(async () => (await PendingAsync(rig)).Contains("edge_commands_pending 2", StringComparison.Ordinal), Wait, "both commands to wait in the gateway");
         Assert.Empty(rig.Results(0, seconds: 2));
+        using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{rig.Gateway.HttpPort}") })
+        {
+            Assert.Contains("\"pendingCommands\":{\"dev-late\":2}", await http.GetStringAsync("/api/status"), StringComparison.Ordinal);
+        }
 
         await using var device = new TestDevice("dev-late");
         await device.ConnectAsync(rig.Gateway.Port);
