@@ -24,7 +24,7 @@ internal static class CommandResult
     public static byte[] Build(string? id, string device, string gateway, string? name, CommandStatus status, string? message, long receivedMs, long? deliveredMs, long? ackedMs, long finishedMs, int partition, long offset)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(384);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             WriteStringOrNull(w, "id", id);

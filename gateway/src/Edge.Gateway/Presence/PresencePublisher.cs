@@ -56,7 +56,7 @@ internal sealed partial class PresencePublisher : IBrokerExtension
     internal static byte[] Encode(string device, string gateway, bool online, string reason, DateTimeOffset time)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("device", device);
