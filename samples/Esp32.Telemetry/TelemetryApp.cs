@@ -2,12 +2,15 @@ using System;
 using System.Threading;
 using Edge.Device.NanoFramework;
 using Edge.Protocol.Commands;
+using Edge.Protocol.State;
 
 namespace Esp32.Telemetry;
 
 /// <summary>
 /// The app without the hardware: measures the climate sensor on an interval and reports three readings
-/// through the Edge SDK, which batches them, queues them through Wi-Fi outages and acks commands.
+/// through the Edge SDK, which batches them, queues them through Wi-Fi outages and acks commands. The measurement
+/// interval is set by the "interval" command or by the desired state (document = the interval in ms, e.g. Kafka
+/// value <c>5000</c> on edge.desired).
 /// Compiled in the nanoFramework compat build (Esp32.Telemetry.csproj) and in the SDK's host tests.
 /// </summary>
 public sealed class TelemetryApp : IDisposable
@@ -29,12 +32,13 @@ public sealed class TelemetryApp : IDisposable
         _humidity = _runtime.AddSensor("humidity", "%RH", null, 0, 0.5);
         _pressure = _runtime.AddSensor("pressure", "Pa", null, 0, 10);
         _runtime.OnCommand("interval", SetInterval);
+        _runtime.OnDesiredState(ApplyDesired);
     }
 
     /// <summary>The SDK runtime (connection state and counters, for diagnostics).</summary>
     public TelemetryRuntime Runtime => _runtime;
 
-    /// <summary>Current measurement interval in milliseconds (changed by the "interval" command).</summary>
+    /// <summary>Current measurement interval in milliseconds (changed by the "interval" command or the desired state).</summary>
     public int IntervalMilliseconds => _interval;
 
     /// <summary>Starts MQTT and the SDK's runtime thread.</summary>
@@ -67,19 +71,31 @@ public sealed class TelemetryApp : IDisposable
     // Command "interval" with args = CBOR unsigned integer milliseconds, e.g. 0x19 0x13 0x88 for 5000.
     private bool SetInterval(string name, EdgeCommand command, out string? message)
     {
-        var args = command.GetArgs();
-        if (args.Length == 3 && args[0] == 0x19)
+        if (TrySetInterval(command.GetArgs()))
         {
-            var value = (args[1] << 8) | args[2];
+            message = "interval set";
+            return true;
+        }
+
+        message = "args: an unsigned 16-bit CBOR integer of at least 1000 ms";
+        return false;
+    }
+
+    // Desired state: the document is the interval in ms, as for the command. Reported by the SDK when applied.
+    private bool ApplyDesired(EdgeState state) => TrySetInterval(state.GetDocument());
+
+    private bool TrySetInterval(byte[] cbor)
+    {
+        if (cbor.Length == 3 && cbor[0] == 0x19)
+        {
+            var value = (cbor[1] << 8) | cbor[2];
             if (value >= 1_000)
             {
                 _interval = value;
-                message = "interval set";
                 return true;
             }
         }
 
-        message = "args: an unsigned 16-bit CBOR integer of at least 1000 ms";
         return false;
     }
 }

@@ -46,6 +46,13 @@ await device.StartAsync();
 sensor.StartUpdating(TimeSpan.FromSeconds(1));
 // </quickstart>
 
+// desired state (device twin): the document set on Kafka edge.desired; the applied version goes back on .../reported
+device.OnDesiredState((state, ct) =>
+{
+    Console.WriteLine($"desired state v{state.Version}: {state.DocumentToJson()}");
+    return Task.CompletedTask;
+});
+
 Console.WriteLine($"{deviceId} (boot {device.BootId}) publishing to {host}:{port}, queue in {queue}. Ctrl+C to stop.");
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -60,7 +67,7 @@ try
     {
         await Task.Delay(TimeSpan.FromSeconds(5), stop.Token);
         var s = device.GetStats();
-        Console.WriteLine($"connected={s.IsConnected} queued={s.QueuedReadings} sent={s.SentReadings} pending={s.PendingReadings} dropped={s.DroppedReadings} filtered={s.FilteredReadings} reconnects={s.Reconnects}");
+        Console.WriteLine($"connected={s.IsConnected} queued={s.QueuedReadings} sent={s.SentReadings} pending={s.PendingReadings} dropped={s.DroppedReadings} filtered={s.FilteredReadings} reconnects={s.Reconnects} desired=v{s.AppliedDesiredVersion}");
     }
 }
 catch (OperationCanceledException)

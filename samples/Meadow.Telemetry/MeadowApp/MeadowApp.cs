@@ -58,6 +58,13 @@ public class MeadowApp : App<F7FeatherV2>
         edge.AddSensor("pressure", "Pa", sensor.Read, r => r.Pressure?.Pascal ?? double.NaN, TimeSpan.FromSeconds(30));
 
         edge.OnCommand("ping", (command, ct) => Task.FromResult<string?>("pong"));
+
+        // Desired state from Kafka edge.desired (e.g. {"interval_s": 30}); the applied version is reported back.
+        edge.OnDesiredState((state, ct) =>
+        {
+            Console.WriteLine("Desired state v" + state.Version + ": " + state.DocumentToJson());
+            return Task.CompletedTask;
+        });
         return Task.CompletedTask;
     }
 

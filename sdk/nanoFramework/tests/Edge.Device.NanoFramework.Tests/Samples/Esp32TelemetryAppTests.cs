@@ -1,6 +1,7 @@
 using Edge.Device.NanoFramework.Tests.Support;
 using Edge.Protocol.Commands;
 using Edge.Protocol.Senml;
+using Edge.Protocol.State;
 using Esp32.Telemetry;
 
 namespace Edge.Device.NanoFramework.Tests.Samples;
@@ -62,5 +63,23 @@ public sealed class Esp32TelemetryAppTests
         await TestWait.ForAsync(() => broker.PublishesSnapshot().Any(p => p.Topic == "edge/v1/esp32-01/cmd-ack"), "ack");
         var ack = broker.PublishesSnapshot().First(p => p.Topic == "edge/v1/esp32-01/cmd-ack");
         Assert.True(EdgeCommandCodec.DecodeAck(ack.Payload, 0, ack.Payload.Length).Ok);
+    }
+
+    [Fact]
+    public async Task DesiredState_IntervalDocument_AppliedAndReported()
+    {
+        var broker = new LoopbackBroker();
+        using var app = App(broker, new FakeBme280());
+        app.Start();
+        await TestWait.ForAsync(() => broker.Locked(() => broker.Subscriptions.Contains("edge/v1/esp32-01/desired")), "subscribed to desired");
+
+        var payload = new byte[64];
+        var n = EdgeStateCodec.Encode(payload, 0, payload.Length, 12, [0x19, 0x07, 0xD0], 0, 3); // Kafka value 2000
+        broker.SendToClient(CommandPacket.Publish("edge/v1/esp32-01/desired", payload[..n], retain: true));
+
+        await TestWait.ForAsync(() => broker.PublishesSnapshot().Any(p => p.Topic == "edge/v1/esp32-01/reported"), "report");
+        Assert.Equal(2_000, app.IntervalMilliseconds);
+        var report = broker.PublishesSnapshot().First(p => p.Topic == "edge/v1/esp32-01/reported");
+        Assert.Equal(12UL, EdgeStateCodec.Decode(report.Payload, 0, report.Payload.Length).Version);
     }
 }
