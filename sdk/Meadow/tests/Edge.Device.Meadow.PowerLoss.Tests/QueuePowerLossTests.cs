@@ -30,7 +30,31 @@ public sealed class QueuePowerLossTests
         await RunAsync(fs, Path.Combine(fs.Path, "fresh", "queue"), "meadow-fresh");
     }
 
-    private static async Task RunAsync(CrashFs fs, string folder, string id)
+    /// <summary>
+    /// Bursts of readings: the queue writes many packs in one group commit, and a commit that spans a segment roll
+    /// leaves records in the segment it leaves: they must be flushed before the roll (a flush of the new segment alone
+    /// does not make them durable).
+    /// </summary>
+    [Fact]
+    public async Task PowerCut_BurstsSpanningSegmentRolls_EveryReadingReportedQueuedArrives()
+    {
+        await using var fs = await CrashFs.MountAsync(new CrashFsOptions { FsyncDelay = TimeSpan.FromMilliseconds(2) });
+        var folder = PosixSync.CreateDirectories(fs.Path, "queue");
+        await RunAsync(fs, folder, "meadow-burst", burst: true);
+    }
+
+    /// <summary>
+    /// The app supplies its own boot id (no boot counter file) and the SDK creates a nested queue folder: the queue itself
+    /// must make the folder durable before anything in it is reported queued.
+    /// </summary>
+    [Fact]
+    public async Task PowerCut_AppBootIdAndSdkCreatedNestedQueueFolder_EveryReadingReportedQueuedArrives()
+    {
+        await using var fs = await CrashFs.MountAsync(new CrashFsOptions { FsyncDelay = TimeSpan.FromMilliseconds(2) });
+        await RunAsync(fs, Path.Combine(fs.Path, "fresh", "queue"), "meadow-bootid", bootIdBase: 7000);
+    }
+
+    private static async Task RunAsync(CrashFs fs, string folder, string id, bool burst = false, uint? bootIdBase = null)
     {
         using var broker = await MosquittoBroker.StartAsync(persistence: true);
         await using var collector = await TelemetryCollector.StartAsync(broker.Port);
@@ -40,10 +64,11 @@ public sealed class QueuePowerLossTests
         for (var round = 0; round < 3; round++)
         {
             var reported = new List<int>();
-            var child = StartChild(folder, broker.Port, id, reported);
+            var child = StartChild(folder, broker.Port, id, reported, bootIdBase is { } b ? (b + (uint)round).ToString(CultureInfo.InvariantCulture) : "-", burst);
             try
             {
-                await Eventually.TrueAsync(() => child.HasExited || Count(reported) >= 250, Patience, $"round {round}: the device reported 250 readings queued");
+                var perRound = burst ? 900 : 250; // bursts: enough segment rolls per round that some fall inside a group commit
+                await Eventually.TrueAsync(() => child.HasExited || Count(reported) >= perRound, Patience, $"round {round}: the device reported {perRound} readings queued");
                 Assert.False(child.HasExited, $"the device process exited with {(child.HasExited ? child.ExitCode : 0)}");
                 var report = await fs.PowerCutAsync(child, tear: round != 1);
                 TestContext.Current.TestOutputHelper?.WriteLine($"round {round}: {report.Json}");
@@ -82,7 +107,8 @@ public sealed class QueuePowerLossTests
         // Nothing garbage: every value is one the device recorded (indices it counted, possibly queued but not yet
         // reported when the power went), and each boot's readings arrive in the order they were recorded.
         var values = collector.DistinctValues(id);
-        Assert.All(values, v => Assert.True(v == Math.Floor(v) && v >= 0 && v <= highest + 21, $"reading {v} was never recorded"));
+        var inFlight = burst ? 61 : 21; // recorded but not yet reported queued when the power went
+        Assert.All(values, v => Assert.True(v == Math.Floor(v) && v >= 0 && v <= highest + inFlight, $"reading {v} was never recorded"));
         foreach (var boot in collector.Packs.Where(p => p.DeviceId == id).GroupBy(p => p.Pack.BootId))
         {
             var firsts = boot.DistinctBy(p => p.Pack.Sequence).SelectMany(p => Enumerable.Range(0, p.Pack.Count).Select(i => p.Pack[i].Value)).ToList();
@@ -98,7 +124,7 @@ public sealed class QueuePowerLossTests
         }
     }
 
-    private static Process StartChild(string folder, int port, string id, List<int> reported)
+    private static Process StartChild(string folder, int port, string id, List<int> reported, string bootId, bool burst)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -107,7 +133,7 @@ public sealed class QueuePowerLossTests
             UseShellExecute = false,
         };
         var dll = Path.Combine(AppContext.BaseDirectory, "Edge.Device.Meadow.CrashChild.dll");
-        foreach (var arg in new[] { dll, folder, port.ToString(CultureInfo.InvariantCulture), id, "2048" })
+        foreach (var arg in new[] { dll, folder, port.ToString(CultureInfo.InvariantCulture), id, "2048", bootId, burst ? "burst" : "steady" })
         {
             info.ArgumentList.Add(arg);
         }
