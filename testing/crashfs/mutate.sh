@@ -41,6 +41,7 @@ mutations=(
   "M1|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Writing.cs|fsyncs += _segmentWriter.Flush();||$QUEUE"
   "M3|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.Writing.cs|var fsyncs = _segmentWriter.Flush();|var fsyncs = 0;|$QUEUE"
   "M6|sdk/Meadow/src/Edge.Device.Meadow/Queue/DurableQueue.cs|DurableDirectory.Create(directory);|Directory.CreateDirectory(directory);|$QUEUE"
+  "M7|sdk/Meadow/src/Edge.Device.Meadow/Queue/BootCounter.cs|DurableDirectory.Create(directory);|Directory.CreateDirectory(directory);|$QUEUE"
   "N1|sdk/nanoFramework/src/Edge.Device.NanoFramework/Queue/FlashStorage.cs|Edge.Storage.FileSync.FlushData(stream);||$FLASH"
   "N2|sdk/nanoFramework/src/Edge.Device.NanoFramework/Queue/FlashStorage.cs|Edge.Storage.FileSync.FlushDirectory(directory);||$FLASH"
   "N3|sdk/nanoFramework/src/Edge.Device.NanoFramework/Queue/FlashStorage.cs|Edge.Storage.DurableDirectory.Create(path);|Directory.CreateDirectory(path);|$FLASH"
