@@ -17,6 +17,7 @@ namespace Edge.Gateway.Twin;
 internal sealed partial class DesiredStateConsumerService : BackgroundService
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(500);
+    private const long ErrorLogIntervalMs = 30_000;
 
     private readonly GatewaySettings _settings;
     private readonly KafkaDesiredOptions _options;
@@ -26,6 +27,7 @@ internal sealed partial class DesiredStateConsumerService : BackgroundService
     private readonly DesiredStateMetrics _metrics;
     private readonly ILogger<DesiredStateConsumerService> _logger;
     private readonly IHostApplicationLifetime _lifetime;
+    private long _lastErrorLogMs = long.MinValue / 2;
 
     public DesiredStateConsumerService(GatewaySettings settings, KafkaEndpoint endpoint, DesiredStateStore store, DesiredStatePublisher publisher, DesiredStateMetrics metrics, ILogger<DesiredStateConsumerService> logger, IHostApplicationLifetime lifetime)
     {
@@ -52,14 +54,25 @@ internal sealed partial class DesiredStateConsumerService : BackgroundService
         try
         {
             using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
-                .SetErrorHandler((_, error) => LogKafkaError(error.Reason))
+                .SetErrorHandler((_, error) => OnKafkaError(error))
                 .SetLogHandler((_, _) => { })
                 .Build();
             consumer.Subscribe(_options.Topic);
             LogConsuming(_options.Topic, config.GroupId);
             while (!stoppingToken.IsCancellationRequested)
             {
-                var record = consumer.Consume(PollTimeout);
+                ConsumeResult<byte[]?, byte[]?>? record;
+                try
+                {
+                    record = consumer.Consume(PollTimeout);
+                }
+                catch (ConsumeException e)
+                {
+                    // E.g. the topic does not exist (yet): keep polling; librdkafka retries on its own.
+                    OnKafkaError(e.Error);
+                    continue;
+                }
+
                 if (record is null || record.IsPartitionEOF)
                 {
                     continue;
@@ -115,6 +128,16 @@ internal sealed partial class DesiredStateConsumerService : BackgroundService
         }
     }
 
+    private void OnKafkaError(Error error)
+    {
+        var now = Environment.TickCount64;
+        if (error.IsFatal || now - Interlocked.Read(ref _lastErrorLogMs) >= ErrorLogIntervalMs)
+        {
+            Interlocked.Exchange(ref _lastErrorLogMs, now);
+            LogKafkaError(error.Code.ToString(), error.Reason);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Desired state: consuming {Topic} (group {Group})")]
     private partial void LogConsuming(string topic, string group);
 
@@ -127,8 +150,8 @@ internal sealed partial class DesiredStateConsumerService : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Desired state: committing {Record} failed ({Reason}); it is read again after a restart")]
     private partial void LogCommitFailed(string record, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Desired state consumer: Kafka error: {Reason}")]
-    private partial void LogKafkaError(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Desired state consumer: Kafka error {Code}: {Reason} (logged at most every 30 s)")]
+    private partial void LogKafkaError(string code, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Desired state store failed (a failing SD card?); stopping so that systemd restarts the gateway")]
     private partial void LogStoreFailed(Exception exception);

@@ -108,6 +108,22 @@ public sealed class DesiredStateTests
         Assert.Empty(spy.Received);
     }
 
+    [Fact]
+    public async Task DesiredTopicMissing_GatewayKeepsRunningAndSaysSo()
+    {
+        using var kafka = MockKafkaCluster.Start(1);
+        kafka.CreateTopic("edge.telemetry", 1, 1);
+        using var gateway = new GatewayProcess(kafka.BootstrapServers);
+        await gateway.StartAsync();
+
+        await Eventually.TrueAsync(() => gateway.Output.Contains("Desired state consumer: Kafka error UnknownTopicOrPart", StringComparison.Ordinal), Patience, "the missing topic reported");
+
+        await using var device = new TwinDevice(Device);
+        await device.ConnectAsync(gateway.Port);
+        Assert.Equal(MqttClientPublishReasonCode.Success, await device.ReportAsync(1));
+        Assert.Null(gateway.ExitCode);
+    }
+
     private static IProducer<string, byte[]?> Producer(string bootstrap)
     {
         NativeLibrdkafka.EnsureLoaded();
