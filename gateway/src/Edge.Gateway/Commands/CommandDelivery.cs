@@ -160,6 +160,8 @@ internal sealed partial class CommandDelivery : IBrokerExtension
     }
 
     // Our injected commands reach only the device they are for (anonymous clients may subscribe to everything).
+    // Only command topics are decided here: MQTTnet 5.2 also hands retained messages to a new subscriber with an
+    // empty sender id, and those (a device's status, desired state) must pass untouched.
     private Task OnEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs e)
     {
         if (e.SenderClientId != SenderId)
@@ -168,7 +170,12 @@ internal sealed partial class CommandDelivery : IBrokerExtension
         }
 
         var topic = EdgeTopics.Parse(e.ApplicationMessage.Topic);
-        if (topic.Kind != EdgeTopicKind.Command || topic.DeviceId != e.ReceiverClientId)
+        if (topic.Kind != EdgeTopicKind.Command)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (topic.DeviceId != e.ReceiverClientId)
         {
             e.AcceptEnqueue = false;
             return Task.CompletedTask;
