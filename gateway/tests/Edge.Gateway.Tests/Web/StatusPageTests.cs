@@ -66,7 +66,8 @@ public sealed class StatusPageTests
     {
         using var kafka = MockKafkaCluster.Start(1);
         kafka.CreateTopic("edge.telemetry", 1, 1);
-        using var gateway = new GatewayProcess(kafka.BootstrapServers);
+        // No presence records: the counters below count the device's 20 messages and nothing else.
+        using var gateway = new GatewayProcess(kafka.BootstrapServers, "--Kafka:PresenceTopic=");
         await gateway.StartAsync();
         await using var device = new TestPublisher("metrics-1", gateway.Port);
         for (var i = 0; i < 20; i++)
