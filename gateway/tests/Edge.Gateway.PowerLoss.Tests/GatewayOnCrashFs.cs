@@ -126,7 +126,8 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
         var corrupt = lines.Where(l => l.Contains("corrupt", StringComparison.OrdinalIgnoreCase)
             && !l.Contains("Recovery cut", StringComparison.Ordinal) && !l.Contains("corrupt records", StringComparison.Ordinal)).ToList();
         Assert.True(corrupt.Count == 0, $"after a power cut the gateway found corrupt metadata (a missing fsync?): {string.Join(" | ", corrupt)}\ncut: {report.Json}");
-        var opened = lines.Select(l => OpenedLine().Match(l)).LastOrDefault(m => m.Success);
+        // The gateway's own log, not the command store's second log in {data}/commands (it opens after, at checkpoint 0).
+        var opened = lines.Select(l => OpenedLine().Match(l)).LastOrDefault(m => m.Success && IsDataDirectory(m.Groups["directory"].Value));
         Assert.True(opened is not null, "no 'Durable log opened' line after the restart:\n" + fresh);
         StartCheckpoint = long.Parse(opened.Groups["checkpoint"].Value, CultureInfo.InvariantCulture);
         Assert.True(StartCheckpoint >= durableCheckpoint, $"the checkpoint went back from {durableCheckpoint} (written and synced before the cut) to {StartCheckpoint}: a checkpoint fsync is missing\ncut: {report.Json}");
@@ -167,7 +168,10 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Durable log opened in .*checkpoint (?<checkpoint>\d+)")]
+    private bool IsDataDirectory(string directory) =>
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) == Path.TrimEndingDirectorySeparator(Path.GetFullPath(DataDirectory));
+
+    [GeneratedRegex(@"Durable log opened in (?<directory>.+?): .*checkpoint (?<checkpoint>\d+)")]
     private static partial Regex OpenedLine();
 
     /// <summary>
