@@ -27,6 +27,8 @@ command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
 command -v gcc >/dev/null 2>&1 || packages+=(gcc)
 command -v shellcheck >/dev/null 2>&1 || packages+=(shellcheck)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
+# Coverage-guided fuzz run of the gateway ingest (gateway/fuzz): AFL++ drives the sharpfuzz-instrumented harness.
+command -v afl-fuzz >/dev/null 2>&1 || packages+=(afl++)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "test.sh: installing Debian packages: ${packages[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -42,6 +44,9 @@ if [ ${#packages[@]} -gt 0 ]; then
     $sudo systemctl disable --now mosquitto >/dev/null 2>&1 || true
   fi
 fi
+
+# Local dotnet tools (.config/dotnet-tools.json): sharpfuzz instruments assemblies for the AFL run.
+dotnet tool restore >/dev/null
 
 results="$(mktemp -d)"
 log="$results/test.log"
