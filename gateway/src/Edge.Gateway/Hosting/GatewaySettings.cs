@@ -152,6 +152,8 @@ internal sealed partial class GatewaySettings
             throw new ConfigurationException(desired.Key, desired.Problem);
         }
 
+        Require(Enum.IsDefined(Kafka.Delivery), "Kafka:Delivery", $"must be ExactlyOnce or AtLeastOnce (was '{Kafka.Delivery}')");
+        Require(Kafka.ReadBackMaxRecords is >= 1 and <= 100_000_000, "Kafka:ReadBackMaxRecords", $"must be between 1 and 100000000 (was {Kafka.ReadBackMaxRecords})");
         Require(Kafka.StallSeconds is >= 1 and <= 86_400, "Kafka:StallSeconds", $"must be between 1 and 86400 (was {Kafka.StallSeconds})");
     }
 

@@ -57,6 +57,20 @@ internal sealed class KafkaOptions
     /// </summary>
     public string PresenceTopic { get; set; } = "edge.presence";
 
+    /// <summary>
+    /// <c>Kafka:Delivery</c>: <see cref="KafkaDelivery.ExactlyOnce"/> (default) reads back what Kafka already holds
+    /// before re-sending from the checkpoint after a restart or a failed delivery, and skips it;
+    /// <see cref="KafkaDelivery.AtLeastOnce"/> re-sends without looking (duplicates possible, no read-back cost).
+    /// </summary>
+    public KafkaDelivery Delivery { get; set; } = KafkaDelivery.ExactlyOnce;
+
+    /// <summary>
+    /// <c>Kafka:ReadBackMaxRecords</c>: with <see cref="KafkaDelivery.ExactlyOnce"/>, how many records the read-back
+    /// reads per partition, backwards from its end, at most. Records it could not find within the bound are re-sent
+    /// (at least once) and counted in <c>edge_readback_unproven_total</c>. Default 1,000,000.
+    /// </summary>
+    public int ReadBackMaxRecords { get; set; } = 1_000_000;
+
     /// <summary><c>Kafka:DevBrokers</c>: brokers in the in-process development Kafka. Default 3.</summary>
     public int DevBrokers { get; set; } = 3;
 
