@@ -345,6 +345,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
                 new Header(RecordHeaders.Log, _logId),
             ],
         };
+        RecordHeaders.AddIdentity(message.Headers, ingest); // edge.bid, edge.seq from an Edge SDK pack (issue 16)
         return true;
     }
 
