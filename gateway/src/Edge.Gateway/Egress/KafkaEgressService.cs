@@ -15,7 +15,8 @@ namespace Edge.Gateway.Egress;
 /// The log's checkpoint advances only over a contiguous prefix of records Kafka reported as persisted, to their topic
 /// or, when Kafka refuses a record for good, to the dead-letter topic (<see cref="KafkaErrors"/>). After a retriable
 /// failure (or a restart) the egress re-reads the log from the first unacknowledged record, after a pause that grows
-/// while sessions make no progress and resets when they do (<see cref="RewindBackoff"/>).
+/// while sessions make no progress and resets when they do (<see cref="RewindBackoff"/>). Before each session,
+/// <see cref="ResendFilter"/> reads back what Kafka already holds of the records it will re-read (Kafka:Delivery).
 /// </summary>
 internal sealed partial class KafkaEgressService : BackgroundService
 {
@@ -37,6 +38,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
     private readonly byte[] _gatewayId;
     private readonly byte[] _logId;
     private readonly HashSet<long> _suspects = []; // offsets whose batch the broker refused: re-sent alone once
+    private readonly ResendFilter _resend;
     private volatile bool _fatal;
 
     public KafkaEgressService(GatewaySettings settings, IDurableLog log, KafkaEndpoint endpoint, GatewayMetrics metrics, ILogger<KafkaEgressService> logger, IHostApplicationLifetime lifetime, TimeProvider time)
@@ -56,6 +58,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
         Progress = new EgressProgress(time);
         PumpHeartbeat = new Heartbeat("Kafka egress loop", time);
         CheckpointHeartbeat = new Heartbeat("checkpoint loop", time);
+        _resend = new ResendFilter(settings, log, _routes, _backoff, metrics, PumpHeartbeat, logger);
     }
 
     /// <summary>True while the producer has a connection to at least one broker (for /readyz and the status line).</summary>
@@ -91,6 +94,8 @@ internal sealed partial class KafkaEgressService : BackgroundService
                     _suspects.RemoveWhere(o => o < start);
                 }
 
+                // Kafka:Delivery=ExactlyOnce: find out what Kafka already has of the records from the checkpoint on.
+                await _resend.PrepareAsync(_endpoint.BootstrapServers, start, stoppingToken);
                 var tracker = new DeliveryTracker(Window, start);
                 using (var producer = BuildProducer(ProducerSettings.Build(_settings, _endpoint.BootstrapServers)))
                 using (var deadLetters = new DeadLetterSender(_settings.Kafka.DeadLetterTopic, () => BuildProducer(ProducerSettings.BuildDeadLetter(_settings, _endpoint.BootstrapServers)), _metrics, Progress, _time, _logger))
@@ -193,6 +198,12 @@ internal sealed partial class KafkaEgressService : BackgroundService
             if (!TryBuildMessage(record, out var topic, out var message, out var clientId))
             {
                 tracker.Skip(record.Offset);
+                continue;
+            }
+
+            if (_resend.AlreadyInKafka(record.Offset, topic))
+            {
+                tracker.Skip(record.Offset); // read back from Kafka: sending it again would be a duplicate
                 continue;
             }
 
