@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Hosting;
+using Edge.Gateway.Ingest.Dedupe;
 using Edge.Gateway.Log;
 using Edge.Gateway.Records;
 using Edge.Gateway.Security;
@@ -19,7 +20,9 @@ namespace Edge.Gateway.Ingest;
 /// acknowledged only after the log's fsync: MQTTnet awaits <see cref="OnInterceptingPublishAsync"/> before it
 /// sends PUBACK/PUBREC. QoS 0 is appended without waiting. Who may connect is <see cref="ConnectionAuthenticator"/>'s
 /// decision, which topics they may use <see cref="PublishAuthorizer"/>'s, and revocations while connected are
-/// <see cref="RevocationWatcher"/>'s.
+/// <see cref="RevocationWatcher"/>'s. With <c>Kafka:Delivery=ExactlyOnce</c> a message already logged (an Edge SDK pack's
+/// (device, bid, seq), a QoS 2 packet id before its PUBREL) is acknowledged without being logged again
+/// (<see cref="IngestDedupe"/>); QoS 0 and third-party QoS 1 stay at most / at least once.
 /// </summary>
 internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposable
 {
@@ -35,12 +38,14 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly PublishAuthorizer _authorizer;
     private readonly RevocationWatcher _revocations;
     private readonly IBrokerExtension[] _extensions;
+    private readonly IngestDedupe _dedupe;
     private MqttServer? _server;
     private int _logFailed;
     private long _lastFullLogMs = long.MinValue / 2;
 
-    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, ConnectionAuthenticator authenticator, PublishAuthorizer authorizer, RevocationWatcher revocations, IEnumerable<IBrokerExtension> extensions)
+    public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, ConnectionAuthenticator authenticator, PublishAuthorizer authorizer, RevocationWatcher revocations, IEnumerable<IBrokerExtension> extensions, DeviceCredentialStore credentials)
     {
+        _dedupe = new IngestDedupe(settings, log, metrics, credentials, logger);
         _extensions = [.. extensions];
         _authenticator = authenticator;
         _authorizer = authorizer;
@@ -54,6 +59,9 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
 
     /// <summary>The port actually bound (differs from Mqtt:Port only when that is 0 in tests).</summary>
     public int Port => _settings.Mqtt.Port;
+
+    /// <summary>The resend filter (issue 16); tests write its snapshot on demand.</summary>
+    internal IngestDedupe Dedupe => _dedupe;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -88,6 +96,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         _server.InterceptingPublishAsync += OnInterceptingPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
+        _server.InterceptingInboundPacketAsync += OnInterceptingInboundPacketAsync;
         _server.InterceptingSubscriptionAsync += e => { _authorizer.AuthorizeSubscription(e); return Task.CompletedTask; };
         _server.ClientConnectedAsync += e =>
         {
@@ -103,7 +112,9 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             extension.Attach(_server); // command delivery, presence (issue 15)
         }
 
+        _dedupe.Rebuild(); // from the snapshot and the log, before the first device can resend anything
         await _server.StartAsync();
+        _dedupe.Start();
         LogListening(_settings.Mqtt.BindAddress, _settings.Mqtt.Port);
         if (tls.Enabled)
         {
@@ -125,12 +136,14 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             await _server.StopAsync(new MqttServerStopOptions());
             LogStopped();
         }
+
+        await _dedupe.StopAsync(); // a last snapshot, once no publish can change the state
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _server?.Dispose();
-        return ValueTask.CompletedTask;
+        await _dedupe.DisposeAsync();
     }
 
     private async Task OnInterceptingPublishAsync(InterceptingPublishEventArgs e)
@@ -168,13 +181,25 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         }
 
         byte[] record;
+        RecordIdentity identity;
         try
         {
-            record = IngestRecord.Encode(e.ClientId, message.Topic, qos, message.Retain, message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray());
+            (record, identity) = Encode(e, qos);
         }
         catch (ArgumentException)
         {
             RefuseTooLarge(e, message.Payload.Length);
+            return;
+        }
+
+        // Check and append under the device's gate, so that a takeover connection cannot log the same pack meanwhile.
+        var device = _dedupe.Enabled && qos > 0 && identity.Any ? await _dedupe.EnterAsync(e.ClientId, e.CancellationToken) : null;
+        if (device is not null && device.IsDuplicate(identity))
+        {
+            device.Gate.Release();
+            _dedupe.CountDropped();
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.Success; // logged before: the device may forget it
             return;
         }
 
@@ -183,6 +208,11 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         try
         {
             result = qos == 0 ? _log.Append(record) : await _log.AppendAsync(record, e.CancellationToken);
+            if (device is not null && result.Status == AppendStatus.Appended)
+            {
+                device.Record(identity); // durable now
+                _dedupe.Changed();
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or InvalidOperationException)
         {
@@ -192,6 +222,10 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             Refuse(e, isV5, MqttPubAckReasonCode.UnspecifiedError);
             OnLogFailed(ex);
             return;
+        }
+        finally
+        {
+            device?.Gate.Release();
         }
 
         switch (result.Status)
@@ -242,7 +276,40 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             : (address, IPAddress.None);
     }
 
-    private Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
+    /// <summary>The record for a message and the identity it carries (<see cref="MessageIdentity"/>).</summary>
+    private static (byte[] Record, RecordIdentity Identity) Encode(InterceptingPublishEventArgs e, int qos)
+    {
+        var message = e.ApplicationMessage;
+        var payload = message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray();
+        var identity = MessageIdentity.Of(e.ClientId, message.Topic, qos, payload, qos == 2 ? Qos2PacketIdSlot.Take(e.SessionItems) : (ushort)0);
+        return (IngestRecord.Encode(e.ClientId, message.Topic, qos, message.Retain, payload, identity), identity);
+    }
+
+    private async Task OnInterceptingInboundPacketAsync(InterceptingPacketEventArgs e)
+    {
+        switch (e.Packet)
+        {
+            case MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.ExactlyOnce } publish:
+                Qos2PacketIdSlot.Put(e.SessionItems, publish.PacketIdentifier); // the publish interceptor does not see it
+                break;
+            case MqttPubRelPacket pubRel:
+                await _dedupe.ReleaseAsync(e.ClientId, pubRel.PacketIdentifier); // MQTTnet answers PUBCOMP after this
+                break;
+            default:
+                break;
+        }
+    }
+
+    private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        await ValidateConnectionAsync(e);
+        if (e.CleanSession == true && e.ReasonCode == MqttConnectReasonCode.Success)
+        {
+            await _dedupe.CleanStartAsync(e.ClientId); // before CONNACK: the client starts its packet ids afresh
+        }
+    }
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
         e.SessionItems[IsV5Key] = e.ProtocolVersion == MqttProtocolVersion.V500;
         if (string.IsNullOrEmpty(e.ClientId))
