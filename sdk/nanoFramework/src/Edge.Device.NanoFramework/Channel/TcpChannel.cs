@@ -31,14 +31,19 @@ public sealed class TcpChannel : IMqttChannel
     private readonly int _port;
     private readonly bool _useTls;
     private readonly X509Certificate? _caCertificate;
+    private readonly X509Certificate? _clientCertificate;
     private readonly ITlsStreamWrapper? _tlsWrapper;
     private readonly object _gate = new object();
     private Socket? _socket;
     private Stream? _stream;
+    private bool _answered; // a byte came since Open: a close before that is a refusal, over TLS often of the certificate
+#if !NANOFRAMEWORK_1_0
+    private string? _serverCertificateProblem;
+#endif
 
     /// <summary>A plain TCP channel to host:port (MQTT's registered port is 1883).</summary>
     public TcpChannel(string host, int port)
-        : this(host, port, false, null, null)
+        : this(host, port, false, null, null, null)
     {
     }
 
@@ -48,24 +53,64 @@ public sealed class TcpChannel : IMqttChannel
     /// null trusts the system's roots (on nanoFramework: the CA stored on the device). The host name is checked.
     /// </summary>
     public TcpChannel(string host, int port, bool useTls, X509Certificate? caCertificate)
-        : this(host, port, useTls, caCertificate, null)
+        : this(host, port, useTls, caCertificate, null, null)
     {
     }
 
-    /// <summary>As the public constructor, with a wrapper around the TLS stream (host tests only).</summary>
+    /// <summary>
+    /// A TLS 1.2 channel to host:port (the gateway's <c>Mqtt:Tls:Port</c>, 8883) that pins the server's CA and presents
+    /// a client certificate: the device logs in with its certificate (CN = device id) instead of a secret.
+    /// <paramref name="clientCertificate"/> must carry its private key: make it with
+    /// <see cref="DeviceCertificate.FromPem"/> from the two files <c>Edge.Gateway cert device ID</c> writes; null presents
+    /// none. On the board this is <c>SslStream.AuthenticateAsClient(host, clientCertificate, caCertificate, Tls12)</c>.
+    /// </summary>
+    /// <remarks>
+    /// Before each handshake, when the device clock is known (year 2020 or later), a client certificate that is
+    /// expired, not yet valid or without its private key fails <see cref="Open"/> with a message saying so and no
+    /// connection is made. With the clock unknown (a board at 1970 that has not asked the gateway's SNTP yet) nothing
+    /// is checked here and the handshake's own error says that the clock is not set.
+    /// </remarks>
+    public TcpChannel(string host, int port, X509Certificate? caCertificate, X509Certificate? clientCertificate)
+        : this(host, port, true, caCertificate, clientCertificate, null)
+    {
+    }
+
+    /// <summary>As the public constructor without a client certificate, with a wrapper around the TLS stream (host tests only).</summary>
     internal TcpChannel(string host, int port, bool useTls, X509Certificate? caCertificate, ITlsStreamWrapper? tlsWrapper)
+        : this(host, port, useTls, caCertificate, null, tlsWrapper)
+    {
+    }
+
+    /// <summary>As the public constructors, with a wrapper around the TLS stream (host tests only).</summary>
+    internal TcpChannel(string host, int port, bool useTls, X509Certificate? caCertificate, X509Certificate? clientCertificate, ITlsStreamWrapper? tlsWrapper)
     {
         _host = host;
         _port = port;
         _useTls = useTls;
         _caCertificate = caCertificate;
+        _clientCertificate = clientCertificate;
         _tlsWrapper = tlsWrapper;
     }
+
+    /// <summary>The host this channel connects to (for logs and errors).</summary>
+    public string Host => _host;
+
+    /// <summary>The TCP port this channel connects to.</summary>
+    public int Port => _port;
 
     /// <inheritdoc />
     public void Open()
     {
         Close();
+        if (_useTls && _clientCertificate != null)
+        {
+            var problem = TlsCertificates.ClientCertificateProblem(_clientCertificate, DateTime.UtcNow);
+            if (problem != null)
+            {
+                throw new MqttChannelException("not connecting to " + _host + ": " + problem);
+            }
+        }
+
         Socket? socket = null;
         Stream? stream = null;
         var opened = false;
@@ -79,15 +124,17 @@ public sealed class TcpChannel : IMqttChannel
             stream = _useTls ? new SslStream(socket) : new NetworkStream(socket, true);
             if (_useTls)
             {
-                ((SslStream)stream).AuthenticateAsClient(_host, null, _caCertificate, SslProtocols.Tls12);
+                ((SslStream)stream).AuthenticateAsClient(_host, _clientCertificate, _caCertificate, SslProtocols.Tls12);
             }
 #else
             stream = new NetworkStream(socket, true);
             if (_useTls)
             {
-                var ssl = _caCertificate == null ? new SslStream(stream, false) : new SslStream(stream, false, ValidateWithCa);
+                _serverCertificateProblem = null;
+                var ssl = new SslStream(stream, false, _caCertificate == null ? null : ValidateWithCa, SelectClientCertificate);
                 stream = ssl;
-                ssl.AuthenticateAsClient(_host, null, SslProtocols.Tls12, false);
+                var clientCertificates = _clientCertificate == null ? null : new X509CertificateCollection(new[] { _clientCertificate });
+                ssl.AuthenticateAsClient(_host, clientCertificates, SslProtocols.Tls12, false);
             }
 #endif
             if (_useTls && _tlsWrapper != null)
@@ -99,6 +146,7 @@ public sealed class TcpChannel : IMqttChannel
             {
                 _socket = socket;
                 _stream = stream;
+                _answered = false;
             }
 
             opened = true;
@@ -106,11 +154,11 @@ public sealed class TcpChannel : IMqttChannel
         catch (SocketException e)
         {
             // On nanoFramework a failed TLS handshake arrives here too (it has no AuthenticationException).
-            throw new MqttChannelException("connect to " + _host + " failed (socket error " + ErrorCode(e) + ")", e);
+            throw new MqttChannelException("connect to " + _host + ":" + _port + " failed (socket error " + ErrorCode(e) + ")" + (_useTls ? HandshakeHint() : string.Empty), e);
         }
         catch (IOException e)
         {
-            throw new MqttChannelException("TLS handshake with " + _host + " failed", e);
+            throw new MqttChannelException("TLS handshake with " + _host + ":" + _port + " failed (" + e.Message + ")" + HandshakeHint(), e);
         }
 #if NANOFRAMEWORK_1_0
         catch (Exception e)
@@ -118,12 +166,13 @@ public sealed class TcpChannel : IMqttChannel
             // Newer nanoFramework.System.Net releases throw CryptographicException from the handshake, and a board
             // short of native heap for the TLS buffers throws OutOfMemoryException: both are a failed connect the
             // client retries with backoff, never a reason to end the connection loop.
-            throw new MqttChannelException("TLS handshake with " + _host + " failed (" + e.GetType().Name + ")", e);
+            throw new MqttChannelException("TLS handshake with " + _host + ":" + _port + " failed (" + e.GetType().Name + " " + e.Message + ")" + HandshakeHint(), e);
         }
 #else
         catch (AuthenticationException e)
         {
-            throw new MqttChannelException("TLS authentication of " + _host + " failed", e);
+            var why = _serverCertificateProblem != null ? ": " + _serverCertificateProblem : " (" + e.Message + ")" + HandshakeHint();
+            throw new MqttChannelException("TLS authentication of " + _host + ":" + _port + " failed" + why, e);
         }
 #endif
         finally
@@ -146,11 +195,11 @@ public sealed class TcpChannel : IMqttChannel
         }
         catch (IOException e)
         {
-            throw new MqttChannelException("write failed", e);
+            throw new MqttChannelException("write failed (" + e.Message + ")" + UnansweredHint(), e);
         }
         catch (SocketException e)
         {
-            throw new MqttChannelException("write failed (socket error " + ErrorCode(e) + ")", e);
+            throw new MqttChannelException("write failed (socket error " + ErrorCode(e) + ")" + UnansweredHint(), e);
         }
         catch (ObjectDisposedException e)
         {
@@ -183,9 +232,10 @@ public sealed class TcpChannel : IMqttChannel
             var read = stream.Read(buffer, offset, count);
             if (read == 0)
             {
-                throw new MqttChannelException("connection closed by the server");
+                throw new MqttChannelException("connection closed by the server" + UnansweredHint());
             }
 
+            _answered = true;
             return read;
         }
         catch (SocketException e)
@@ -197,7 +247,7 @@ public sealed class TcpChannel : IMqttChannel
                 return 0;
             }
 
-            throw new MqttChannelException("read failed (socket error " + ErrorCode(e) + ")", e);
+            throw new MqttChannelException("read failed (socket error " + ErrorCode(e) + ")" + UnansweredHint(), e);
         }
         catch (IOException e)
         {
@@ -207,7 +257,7 @@ public sealed class TcpChannel : IMqttChannel
                 return 0;
             }
 
-            throw new MqttChannelException("read failed", e);
+            throw new MqttChannelException("read failed (" + e.Message + ")" + UnansweredHint(), e);
         }
         catch (ObjectDisposedException e)
         {
@@ -239,6 +289,26 @@ public sealed class TcpChannel : IMqttChannel
         return code == TimedOutCode || code == WouldBlockCode;
     }
 
+    /// <summary>
+    /// A TLS server that refuses the client certificate may finish the handshake and close at once (.NET servers check
+    /// the certificate after the handshake): a close before the first byte then gets the same hint as a failed handshake.
+    /// </summary>
+    private string UnansweredHint()
+        => _useTls && !_answered ? " before answering anything" + HandshakeHint() : string.Empty;
+
+    /// <summary>What to check after a failed handshake: the gateway refuses missing, foreign and expired client certificates there.</summary>
+    private string HandshakeHint()
+    {
+        if (DateTime.UtcNow.Year < TlsCertificates.FirstKnownYear)
+        {
+            return "; the device clock is not set (year " + DateTime.UtcNow.Year + "), so certificate dates cannot be checked: set it first (SNTP from the gateway)";
+        }
+
+        return _clientCertificate == null
+            ? "; no client certificate was presented (a gateway with Mqtt:Tls:ClientCertificates=Required refuses that)"
+            : "; the gateway refuses a client certificate that is not signed by its site CA, expired or not for client authentication";
+    }
+
     /// <summary>The Winsock code of the error: nanoFramework's int ErrorCode; on .NET the portable SocketError value.</summary>
     private static int ErrorCode(SocketException e)
 #if NANOFRAMEWORK_1_0
@@ -256,11 +326,40 @@ public sealed class TcpChannel : IMqttChannel
             return true;
         }
 
-        if (certificate == null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        if (certificate == null)
         {
+            _serverCertificateProblem = "the server presented no certificate";
             return false;
         }
 
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            _serverCertificateProblem = "the server certificate (" + certificate.Subject + ") is not issued for '" + _host + "' (cert create --host " + _host + ")";
+            return false;
+        }
+
+        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            _serverCertificateProblem = "the server certificate was refused (" + errors + ")";
+            return false;
+        }
+
+        if (!ChainsToCa(certificate))
+        {
+            _serverCertificateProblem = "the server certificate (" + certificate.Subject + ", issued by " + certificate.Issuer
+                + ") is not signed by the pinned CA (" + _caCertificate!.Subject + "), or it is expired: is this the site's ca.crt?";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>.NET only: always offers the configured client certificate (whatever issuer list the server sends).</summary>
+    private X509Certificate? SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
+        => _clientCertificate;
+
+    private bool ChainsToCa(X509Certificate certificate)
+    {
         using var custom = new X509Chain();
         using var ca = LoadCertificate(_caCertificate!.GetRawCertData());
         using var server = LoadCertificate(certificate.GetRawCertData());

@@ -97,6 +97,7 @@ public sealed partial class MqttClient
             {
                 if (Stopping || _clock.NowMilliseconds >= deadline)
                 {
+                    SetConnectError(Stopping ? null : "no CONNACK within " + _responseTimeout + " ms");
                     _channel.Close();
                     return false;
                 }
@@ -114,6 +115,7 @@ public sealed partial class MqttClient
             _lastConnectReturnCode = code;
             if (code != 0)
             {
+                SetConnectError(ConnAckText(code));
                 _channel.Close();
                 return false;
             }
@@ -136,17 +138,42 @@ public sealed partial class MqttClient
             }
 
             _backoff.Reset();
+            SetConnectError(null);
             return IsConnected;
         }
-        catch (MqttChannelException)
+        catch (MqttChannelException e)
         {
+            SetConnectError(e.Message);
             _channel.Close();
             return false;
         }
-        catch (MqttProtocolException)
+        catch (MqttProtocolException e)
         {
+            SetConnectError(e.Message);
             _channel.Close();
             return false;
+        }
+    }
+
+    /// <summary>What a refused CONNACK means for a device [MQTT-3.2.2.3], in words an installer can act on.</summary>
+    internal static string ConnAckText(int code)
+    {
+        switch (code)
+        {
+            case 1: return "CONNACK 1: unacceptable protocol version";
+            case 2: return "CONNACK 2: client id refused";
+            case 3: return "CONNACK 3: server unavailable (the gateway is full, starting or rate-limiting logins)";
+            case 4: return "CONNACK 4: bad user name or password (wrong secret, or a device the gateway does not know)";
+            case 5: return "CONNACK 5: not authorized (the device or its certificate is revoked, or anonymous devices are not allowed)";
+            default: return "CONNACK " + code + ": refused";
+        }
+    }
+
+    private void SetConnectError(string? text)
+    {
+        lock (_sync)
+        {
+            _lastConnectError = text;
         }
     }
 

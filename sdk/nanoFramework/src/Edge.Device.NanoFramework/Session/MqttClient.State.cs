@@ -83,4 +83,21 @@ public sealed partial class MqttClient
 
     /// <summary>Return code of the last CONNACK (0 accepted, 1 to 5 refused [MQTT-3.2.2.3]), or -1 before any.</summary>
     public int LastConnectReturnCode => _lastConnectReturnCode;
+
+    /// <summary>
+    /// Why the last connect attempt failed, or null after a successful one (and before any): the channel's error (TCP
+    /// refused, TLS handshake and certificate problems in words, e.g. "the client certificate ... expired on ...") or
+    /// a refused CONNACK ("CONNACK 5: not authorized (the device or its certificate is revoked ...)"). Log it while
+    /// <see cref="IsConnected"/> stays false.
+    /// </summary>
+    public string? LastConnectError
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _lastConnectError;
+            }
+        }
+    }
 }

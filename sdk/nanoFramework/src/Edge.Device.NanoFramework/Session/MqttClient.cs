@@ -47,6 +47,7 @@ public sealed partial class MqttClient : IDisposable
     private long _droppedQos0;
     private int _connectCount;
     private int _lastConnectReturnCode = -1;
+    private string? _lastConnectError;
 
     /// <summary>Creates a client; nothing happens on the network until <see cref="Start"/>.</summary>
     /// <param name="channel">The transport, e.g. <see cref="TcpChannel"/>.</param>
