@@ -23,7 +23,7 @@ internal sealed partial class CommandConsumerService : BackgroundService
     private readonly KafkaCommandsOptions _options;
     private readonly KafkaEndpoint _endpoint;
     private readonly CommandStore _store;
-    private readonly CommandDelivery _delivery;
+    private readonly SeenDevices _seen;
     private readonly DeviceCredentialStore _credentials;
     private readonly CommandMetrics _metrics;
     private readonly TimeProvider _time;
@@ -31,13 +31,13 @@ internal sealed partial class CommandConsumerService : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private long _lastErrorLogMs = long.MinValue / 2;
 
-    public CommandConsumerService(GatewaySettings settings, KafkaEndpoint endpoint, CommandStore store, CommandDelivery delivery, DeviceCredentialStore credentials, CommandMetrics metrics, TimeProvider time, ILogger<CommandConsumerService> logger, IHostApplicationLifetime lifetime)
+    public CommandConsumerService(GatewaySettings settings, KafkaEndpoint endpoint, CommandStore store, SeenDevices seen, DeviceCredentialStore credentials, CommandMetrics metrics, TimeProvider time, ILogger<CommandConsumerService> logger, IHostApplicationLifetime lifetime)
     {
         _settings = settings;
         _options = settings.Kafka.Commands;
         _endpoint = endpoint;
         _store = store;
-        _delivery = delivery;
+        _seen = seen;
         _credentials = credentials;
         _metrics = metrics;
         _time = time;
@@ -226,7 +226,7 @@ internal sealed partial class CommandConsumerService : BackgroundService
     }
 
     private bool IsKnown(string device)
-        => device.Length > 0 && (_credentials.IsProvisioned(device) || _delivery.HasSeen(device) || _store.HasPending(device));
+        => device.Length > 0 && (_credentials.IsProvisioned(device) || _seen.Contains(device) || _store.HasPending(device));
 
     private void OnError(Error error)
     {

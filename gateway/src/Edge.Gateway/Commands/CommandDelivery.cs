@@ -25,14 +25,12 @@ internal sealed partial class CommandDelivery : IBrokerExtension
     /// <summary>The sender id of the gateway's own publishes: empty, which no client can have (refused at CONNECT).</summary>
     public const string SenderId = "";
 
-    private const int MaxSeen = 100_000;
-
     private readonly CommandStore _store;
     private readonly ILogger<CommandDelivery> _logger;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, long> _connections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _seen = new(StringComparer.Ordinal);
+    private readonly SeenDevices _seen;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _sending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _enqueued = new(StringComparer.Ordinal);
 
@@ -41,39 +39,36 @@ internal sealed partial class CommandDelivery : IBrokerExtension
     private MqttServer? _server;
     private long _connectionCounter;
 
-    public CommandDelivery(CommandStore store, ILogger<CommandDelivery> logger, IHostApplicationLifetime lifetime, TimeProvider time)
+    public CommandDelivery(CommandStore store, SeenDevices seen, ILogger<CommandDelivery> logger, IHostApplicationLifetime lifetime, TimeProvider time)
     {
         _store = store;
+        _seen = seen;
         _logger = logger;
         _lifetime = lifetime;
         _time = time;
         _store.CommandReady += device => _ = DeliverAsync(device);
     }
 
-    /// <summary>True when the device connected to this gateway since it started.</summary>
-    public bool HasSeen(string device) => _seen.ContainsKey(device);
-
     public void Attach(MqttServer server)
     {
         _server = server;
-        server.ClientConnectedAsync += e =>
+        server.ClientConnectedAsync += async e =>
         {
             _connections[e.ClientId] = Interlocked.Increment(ref _connectionCounter);
             _inFlight.TryRemove(e.ClientId, out _); // a new connection: what was in flight is sent again
-            if (_seen.Count < MaxSeen)
-            {
-                _seen.TryAdd(e.ClientId, 0);
-            }
+
+            // MQTTnet reads the device's first packet only after this handler: a new id is on disk before anything else.
+            await _seen.SeenAsync(e.ClientId).ConfigureAwait(false);
 
             // A resumed session keeps its subscriptions: deliver now. A new one gets them at SUBSCRIBE.
             _ = DeliverAsync(e.ClientId);
-            return Task.CompletedTask;
         };
         server.ClientDisconnectedAsync += e =>
         {
             if (e.DisconnectType != MqttClientDisconnectType.Takeover)
             {
                 _connections.TryRemove(e.ClientId, out _);
+                _seen.Left(e.ClientId);
             }
 
             return Task.CompletedTask;

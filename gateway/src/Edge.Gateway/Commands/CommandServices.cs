@@ -32,6 +32,11 @@ internal static class CommandServices
             CommandMetrics.TrackPending(sp.GetRequiredService<GatewayMetrics>(), () => store.Pending);
             return store;
         });
+        services.AddSingleton(sp =>
+        {
+            var credentials = sp.GetRequiredService<Security.DeviceCredentialStore>();
+            return new SeenDevices(settings.Storage.Path, settings.Mqtt.MaxUnprovisionedDevices, TimeSpan.FromSeconds(settings.Kafka.Commands.MaxTtlSeconds), credentials.IsProvisioned, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SeenDevices>>());
+        });
         services.AddSingleton<CommandDelivery>();
         services.AddSingleton<IBrokerExtension>(sp => sp.GetRequiredService<CommandDelivery>());
         services.AddHostedService<CommandConsumerService>();

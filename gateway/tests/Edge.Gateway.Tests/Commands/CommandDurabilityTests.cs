@@ -40,6 +40,41 @@ public sealed class CommandDurabilityTests
     }
 
     [Fact]
+    public async Task Restart_AnonymousDeviceSeenBeforeTheRestart_CommandQueuedNotRejectedThenDelivered()
+    {
+        using var rig = new CommandRig();
+        await rig.StartAsync();
+        await using (var early = new TestDevice("dev-seen"))
+        {
+            await early.ConnectAsync(rig.Gateway.Port); // its SUBSCRIBE is handled after its id is on disk
+        }
+
+        rig.Gateway.Kill();
+        await rig.Gateway.StartAsync();
+
+        // Not provisioned, not connected since the restart: known only from seen-devices.json.
+        await rig.ProduceAsync("dev-seen", CommandRig.Command("seen-1"));
+        try
+        {
+            await Eventually.TrueAsync(
+                async () => (await PendingOrEmptyAsync(rig)).Contains("edge_commands_pending 1", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(60),
+                "the command to wait for the device");
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail(e.Message + "; results: " + string.Join(", ", rig.Results(1, seconds: 5).Select(r => $"{r.Id} {r.Status} {r.Message}")));
+        }
+
+        await using var device = new TestDevice("dev-seen");
+        await device.ConnectAsync(rig.Gateway.Port);
+
+        var result = Assert.Single(rig.Results(1));
+        Assert.Equal(("seen-1", "ok"), (result.Id, result.Status));
+        Assert.Equal(["seen-1"], device.Executed);
+    }
+
+    [Fact]
     public async Task Produce_ThousandCommandsToHundredDevices_ThousandResultsPerDeviceOrderKept()
     {
         const int devices = 100, perDevice = 10;
@@ -73,6 +108,19 @@ public sealed class CommandDurabilityTests
             {
                 await device.DisposeAsync();
             }
+        }
+    }
+
+    // The status server may start listening a moment after the broker.
+    private static async Task<string> PendingOrEmptyAsync(CommandRig rig)
+    {
+        try
+        {
+            return await CommandDownlinkTests.PendingAsync(rig);
+        }
+        catch (HttpRequestException)
+        {
+            return "";
         }
     }
 
