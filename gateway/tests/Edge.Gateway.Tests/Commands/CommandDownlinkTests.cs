@@ -48,7 +48,7 @@ public sealed class CommandDownlinkTests
     }
 
     [Fact]
-    public async Task Produce_DeviceOfflineConnectsLater_DeliveredOnceResultOk()
+    public async Task Produce_DeviceOfflineConnectsThirtySecondsLater_DeliveredOnceInOrderResultOk()
     {
         using var rig = new CommandRig();
         await rig.StartAsync();
@@ -57,8 +57,8 @@ public sealed class CommandDownlinkTests
             await early.ConnectAsync(rig.Gateway.Port, subscribe: false); // known to the gateway, then offline
         }
 
-        await rig.ProduceAsync("dev-late", CommandRig.Command("c-1"));
-        await rig.ProduceAsync("dev-late", CommandRig.Command("c-2"));
+        await rig.ProduceAsync("dev-late", CommandRig.Command("c-1", ttl: 120));
+        await rig.ProduceAsync("dev-late", CommandRig.Command("c-2", ttl: 120));
         await Eventually.TrueAsync(async () => (await PendingAsync(rig)).Contains("edge_commands_pending 2", StringComparison.Ordinal), Wait, "both commands to wait in the gateway");
         Assert.Empty(rig.Results(0, seconds: 2));
         using (var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{rig.Gateway.HttpPort}") })
@@ -66,6 +66,8 @@ public sealed class CommandDownlinkTests
             Assert.Contains("\"pendingCommands\":{\"dev-late\":2}", await http.GetStringAsync("/api/status"), StringComparison.Ordinal);
         }
 
+        await Task.Delay(TimeSpan.FromSeconds(30)); // the scenario: the device comes back 30 s later
+        Assert.Empty(rig.Results(0, seconds: 1));
         await using var device = new TestDevice("dev-late");
         await device.ConnectAsync(rig.Gateway.Port);
 
