@@ -39,6 +39,8 @@ public static class EdgeDevice
         Require(o.MaxPermanentRefusals >= 0, "MaxPermanentRefusals must not be negative");
         Require(o.RememberedCommandIds is >= 1 and <= 65_536, "RememberedCommandIds must be 1-65536");
         Require(o.TimeProvider is not null, "TimeProvider must be set");
+        Require(o.UseTls || (o.TlsCaCertificate is null && o.TlsClientCertificate is null), "TlsCaCertificate and TlsClientCertificate need UseTls = true");
+        Require(o.TlsClientCertificate is null || o.TlsClientCertificate.HasPrivateKey, "TlsClientCertificate must carry its private key (EdgeCertificates.LoadClientCertificate(crt, key))");
     }
 
     private static void Require(bool condition, string message)

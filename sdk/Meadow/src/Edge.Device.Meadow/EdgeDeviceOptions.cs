@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
 namespace Edge.Device.Meadow;
@@ -17,6 +18,29 @@ public sealed class EdgeDeviceOptions
 
     /// <summary>TCP port of the broker. Default 1883.</summary>
     public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// MQTT over TLS 1.2 to the gateway's TLS listener (<c>Mqtt:Tls:Enabled</c>; set <see cref="Port"/> to its
+    /// <c>Mqtt:Tls:Port</c>, 8883). Default false. Both builds: the net8.0 one through MQTTnet, the netstandard2.1 one
+    /// (Meadow F7) through Edge's TcpChannel on the BCL SslStream. <see cref="Host"/> must be a name or address the
+    /// server certificate is issued for (<c>cert create --host</c>).
+    /// </summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>
+    /// With <see cref="UseTls"/>: the only CA trusted for the gateway's certificate (the site's <c>ca.crt</c> from
+    /// <c>Edge.Gateway cert create</c>; load it with <see cref="EdgeCertificates.LoadCertificate"/>). Default null: the
+    /// system's roots (a site CA is not among them, so the connect fails).
+    /// </summary>
+    public X509Certificate2? TlsCaCertificate { get; set; }
+
+    /// <summary>
+    /// With <see cref="UseTls"/>: the device's client certificate with its private key (<c>Edge.Gateway cert device ID</c>
+    /// writes <c>ID.crt</c> and <c>ID.key</c>; load them with <see cref="EdgeCertificates.LoadClientCertificate"/>). The
+    /// gateway logs the device in by it (CN = <see cref="DeviceId"/>), no secret needed. Default null (none presented).
+    /// An expired or keyless certificate fails each connect with a message saying so (<see cref="EdgeDeviceStats.LastConnectError"/>).
+    /// </summary>
+    public X509Certificate2? TlsClientCertificate { get; set; }
 
     /// <summary>Optional MQTT user name. Default null (anonymous).</summary>
     public string? UserName { get; set; }

@@ -24,6 +24,13 @@ public sealed class EdgeDeviceStats
     /// <summary>Successful connects after the first one.</summary>
     public long Reconnects { get; init; }
 
+    /// <summary>
+    /// Why the last connect attempt failed, or null after a successful one: e.g. "CONNACK refused: NotAuthorized (the
+    /// device or its certificate is revoked ...)", "the client certificate CN=... expired on ...", "... is not signed by
+    /// the pinned CA ...", "no client certificate was presented ...".
+    /// </summary>
+    public string? LastConnectError { get; init; }
+
     /// <summary>Packs published and acknowledged (MQTT messages).</summary>
     public long SentMessages { get; init; }
 

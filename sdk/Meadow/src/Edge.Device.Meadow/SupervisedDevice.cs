@@ -248,6 +248,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
             PendingReadings = q.LiveReadings,
             PendingBytes = q.LiveBytes,
             Reconnects = _session.Reconnects,
+            LastConnectError = _session.LastConnectError,
             SentMessages = _sender.SentMessages,
             RefusedPublishes = _sender.RefusedPublishes,
             RejectedReadings = q.RejectedReadings,

@@ -31,6 +31,19 @@ internal sealed class GatewayUnderTest : IDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Extra <c>--Section:Key=value</c> arguments, applied at each start (e.g. the TLS listener).</summary>
+    public List<string> ExtraArguments { get; } = [];
+
+    /// <summary>Runs the gateway's CLI (<c>cert create</c>, <c>cert device</c>, <c>device revoke</c>) on this gateway's data directory.</summary>
+    public async Task RunCliAsync(params string[] arguments)
+    {
+        var result = await ToolRun.RunAsync("dotnet", [_dll, .. arguments, $"--Storage:Path={DataDirectory}"], TestDevices.Patience);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Edge.Gateway {string.Join(' ', arguments)} exited {result.ExitCode}: {result.StandardError}{result.StandardOutput}");
+        }
+    }
+
     public static GatewayUnderTest Find()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
@@ -67,11 +80,13 @@ internal sealed class GatewayUnderTest : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             _dll, $"--Mqtt:Port={Port}", "--Mqtt:BindAddress=127.0.0.1", $"--Http:Port={FreeTcpPort.Next()}",
             $"--Storage:Path={DataDirectory}", "--Gateway:Id=meadow-test-gw", "--Kafka:Development=true", "--Kafka:DevBrokers=1", "--Mqtt:AllowAnonymous=true",
-        })
+            .. ExtraArguments,
+        ];
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }

@@ -46,7 +46,7 @@ internal sealed class EdgeClientSession : IMqttSession
         // and command acks). DropNewest: a full client queue refuses the publish instead of dropping a queued one.
         var packetBytes = options.MaxPackBytes + 256;
         _client = new MqttClient(
-            new TcpChannel(options.Host, options.Port),
+            options.UseTls ? new TcpChannel(options.Host, options.Port, options.TlsCaCertificate, options.TlsClientCertificate) : new TcpChannel(options.Host, options.Port),
             new MqttClientOptions
             {
                 ClientId = options.DeviceId,
@@ -76,6 +76,8 @@ internal sealed class EdgeClientSession : IMqttSession
     }
 
     public long Reconnects => Math.Max(0, _client.ConnectCount - 1);
+
+    public string? LastConnectError => _client.LastConnectError;
 
     public bool IsConnected
     {

@@ -13,6 +13,9 @@ internal interface IMqttSession : IAsyncDisposable
     /// <summary>Successful connects after the first.</summary>
     long Reconnects { get; }
 
+    /// <summary>Why the last connect attempt failed (TLS and certificate problems, a refused CONNACK), null after a success.</summary>
+    string? LastConnectError { get; }
+
     /// <summary>True while connected (and the birth message went out).</summary>
     bool IsConnected { get; }
 

@@ -18,6 +18,8 @@ internal sealed class MqttSession : IMqttSession
     private readonly IMqttClient _client;
     private readonly ReconnectBackoff _backoff;
     private readonly object _gate = new();
+    private string? _lastConnectError;
+    private string? _serverCertificateProblem;
     private TaskCompletionSource _connected = NewSignal();
     private TaskCompletionSource _disconnected = NewSignal();
     private long _connects;
@@ -42,6 +44,9 @@ internal sealed class MqttSession : IMqttSession
 
     /// <summary>Successful connects after the first.</summary>
     public long Reconnects => Math.Max(0, Interlocked.Read(ref _connects) - 1);
+
+    /// <inheritdoc />
+    public string? LastConnectError => Volatile.Read(ref _lastConnectError);
 
     /// <summary>True while connected (and the birth message and subscription went through).</summary>
     public bool IsConnected
@@ -82,6 +87,7 @@ internal sealed class MqttSession : IMqttSession
             try
             {
                 await ConnectAsync(cancellationToken);
+                Volatile.Write(ref _lastConnectError, null);
                 _backoff.Reset();
                 Interlocked.Increment(ref _connects);
                 lock (_gate)
@@ -101,6 +107,7 @@ internal sealed class MqttSession : IMqttSession
 #pragma warning restore CA1031
             {
                 var delay = _backoff.Ceiling;
+                Volatile.Write(ref _lastConnectError, DescribeConnectFailure(e));
                 Log.ConnectFailed(_logger, _options.DeviceId, delay, e);
                 await DisconnectQuietlyAsync();
             }
@@ -193,12 +200,49 @@ internal sealed class MqttSession : IMqttSession
             builder = builder.WithCredentials(_options.UserName, _options.Password);
         }
 
+        if (_options.UseTls)
+        {
+            var problem = _options.TlsClientCertificate is { } own ? NanoFramework.TlsCertificates.ClientCertificateProblem(own, _options.TimeProvider.GetUtcNow().UtcDateTime) : null;
+            if (problem is not null)
+            {
+                throw new InvalidOperationException("not connecting to " + _options.Host + ": " + problem);
+            }
+
+            _serverCertificateProblem = null;
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls()
+                    .WithSslProtocols(System.Security.Authentication.SslProtocols.Tls12)
+                    .WithTargetHost(_options.Host);
+                if (_options.TlsClientCertificate is { } client)
+                {
+                    tls.WithClientCertificates([client]);
+                }
+
+                if (_options.TlsCaCertificate is { } ca)
+                {
+                    tls.WithCertificateValidationHandler(e =>
+                    {
+                        _serverCertificateProblem = NanoFramework.TlsCertificates.ServerCertificateProblem(e.Certificate, e.SslPolicyErrors, ca, _options.Host);
+                        return _serverCertificateProblem is null;
+                    });
+                }
+            });
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.OperationTimeout);
         var result = await _client.ConnectAsync(builder.Build(), timeout.Token);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
-            throw new InvalidOperationException("CONNACK refused: " + result.ResultCode);
+            var why = result.ResultCode switch
+            {
+                MqttClientConnectResultCode.NotAuthorized => " (the device or its certificate is revoked, or anonymous devices are not allowed)",
+                MqttClientConnectResultCode.BadUserNameOrPassword => " (wrong secret, or a device the gateway does not know)",
+                MqttClientConnectResultCode.ServerUnavailable or MqttClientConnectResultCode.ServerBusy or MqttClientConnectResultCode.ConnectionRateExceeded => " (the gateway is full, starting or rate-limiting logins)",
+                _ => string.Empty,
+            };
+            throw new InvalidOperationException("CONNACK refused: " + result.ResultCode + why);
         }
 
         var birth = await PublishAsync(EdgeTopics.Status(deviceId), EdgeStatus.OnlinePayload(), retain: true, cancellationToken);
@@ -213,6 +257,31 @@ internal sealed class MqttSession : IMqttSession
             .Build();
         await _client.SubscribeAsync(subscribe, timeout.Token);
         Log.Connected(_logger, deviceId, _options.Host, _options.Port, result.IsSessionPresent);
+    }
+
+    /// <summary>The failure in words: the certificate problem found, or the innermost message plus what to check over TLS.</summary>
+    private string DescribeConnectFailure(Exception e)
+    {
+        if (e is InvalidOperationException)
+        {
+            return e.Message; // ours: a refused CONNACK or a client certificate that cannot be used
+        }
+
+        if (_options.UseTls && _serverCertificateProblem is { } server)
+        {
+            return "TLS authentication of " + _options.Host + ":" + _options.Port + " failed: " + server;
+        }
+
+        var inner = e;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        var text = "connect to " + _options.Host + ":" + _options.Port + " failed (" + inner.Message + ")";
+        return _options.UseTls
+            ? text + NanoFramework.TlsCertificates.HandshakeHint(_options.TlsClientCertificate is not null, _options.TimeProvider.GetUtcNow().UtcDateTime)
+            : text;
     }
 
     private async Task DisconnectQuietlyAsync()

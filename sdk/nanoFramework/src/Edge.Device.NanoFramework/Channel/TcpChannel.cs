@@ -297,17 +297,7 @@ public sealed class TcpChannel : IMqttChannel
         => _useTls && !_answered ? " before answering anything" + HandshakeHint() : string.Empty;
 
     /// <summary>What to check after a failed handshake: the gateway refuses missing, foreign and expired client certificates there.</summary>
-    private string HandshakeHint()
-    {
-        if (DateTime.UtcNow.Year < TlsCertificates.FirstKnownYear)
-        {
-            return "; the device clock is not set (year " + DateTime.UtcNow.Year + "), so certificate dates cannot be checked: set it first (SNTP from the gateway)";
-        }
-
-        return _clientCertificate == null
-            ? "; no client certificate was presented (a gateway with Mqtt:Tls:ClientCertificates=Required refuses that)"
-            : "; the gateway refuses a client certificate that is not signed by its site CA, expired or not for client authentication";
-    }
+    private string HandshakeHint() => TlsCertificates.HandshakeHint(_clientCertificate != null, DateTime.UtcNow);
 
     /// <summary>The Winsock code of the error: nanoFramework's int ErrorCode; on .NET the portable SocketError value.</summary>
     private static int ErrorCode(SocketException e)
@@ -321,74 +311,13 @@ public sealed class TcpChannel : IMqttChannel
     /// <summary>.NET only: accepts a server chain that ends in the given CA (with the host name matching).</summary>
     private bool ValidateWithCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-
-        if (certificate == null)
-        {
-            _serverCertificateProblem = "the server presented no certificate";
-            return false;
-        }
-
-        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            _serverCertificateProblem = "the server certificate (" + certificate.Subject + ") is not issued for '" + _host + "' (cert create --host " + _host + ")";
-            return false;
-        }
-
-        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-        {
-            _serverCertificateProblem = "the server certificate was refused (" + errors + ")";
-            return false;
-        }
-
-        if (!ChainsToCa(certificate))
-        {
-            _serverCertificateProblem = "the server certificate (" + certificate.Subject + ", issued by " + certificate.Issuer
-                + ") is not signed by the pinned CA (" + _caCertificate!.Subject + "), or it is expired: is this the site's ca.crt?";
-            return false;
-        }
-
-        return true;
+        _serverCertificateProblem = TlsCertificates.ServerCertificateProblem(certificate, errors, _caCertificate!, _host);
+        return _serverCertificateProblem == null;
     }
 
     /// <summary>.NET only: always offers the configured client certificate (whatever issuer list the server sends).</summary>
     private X509Certificate? SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
         => _clientCertificate;
-
-    private bool ChainsToCa(X509Certificate certificate)
-    {
-        using var custom = new X509Chain();
-        using var ca = LoadCertificate(_caCertificate!.GetRawCertData());
-        using var server = LoadCertificate(certificate.GetRawCertData());
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-#if NET5_0_OR_GREATER
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.Add(ca);
-        return custom.Build(server);
-#else
-        // netstandard2.1 (Meadow F7) has no custom trust store: build with the CA as an extra store, allow it to be
-        // unknown to the system, then require that the chain ends in exactly that CA.
-        custom.ChainPolicy.ExtraStore.Add(ca);
-        custom.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-        if (!custom.Build(server))
-        {
-            return false;
-        }
-
-        var root = custom.ChainElements[custom.ChainElements.Count - 1].Certificate;
-        return root.RawData.AsSpan().SequenceEqual(ca.RawData);
-#endif
-    }
-
-    private static X509Certificate2 LoadCertificate(byte[] der)
-#if NET9_0_OR_GREATER
-        => X509CertificateLoader.LoadCertificate(der);
-#else
-        => new X509Certificate2(der);
-#endif
 #endif
 
     private static IPAddress ResolveIPv4(string host)

@@ -1,11 +1,15 @@
 using System;
+#if !NANOFRAMEWORK_1_0
+using System.Net.Security;
+#endif
 using System.Security.Cryptography.X509Certificates;
 
 namespace Edge.Device.NanoFramework;
 
 /// <summary>
-/// Checks a client certificate before a handshake, so an installer reads "expired on ..." instead of a TLS alert.
-/// The same code on the board (nanoFramework's X509Certificate2) and on .NET.
+/// Certificate checks in words an installer can act on: the client certificate before a handshake ("expired on ..."
+/// instead of a TLS alert; the same code on the board and on .NET), and on .NET the pinned-CA check of the server
+/// certificate, shared by <see cref="TcpChannel"/> and the Meadow SDK's MQTTnet session. Stateless, thread-safe.
 /// </summary>
 internal static class TlsCertificates
 {
@@ -40,6 +44,88 @@ internal static class TlsCertificates
 
         return null;
     }
+
+    /// <summary>What to check after a failed or closed handshake (appended to the error): the clock, or the client certificate.</summary>
+    public static string HandshakeHint(bool presentedClientCertificate, DateTime nowUtc)
+    {
+        if (nowUtc.Year < FirstKnownYear)
+        {
+            return "; the device clock is not set (year " + nowUtc.Year + "), so certificate dates cannot be checked: set it first (SNTP from the gateway)";
+        }
+
+        return presentedClientCertificate
+            ? "; the gateway refuses a client certificate that is not signed by its site CA, expired or not for client authentication"
+            : "; no client certificate was presented (a gateway with Mqtt:Tls:ClientCertificates=Required refuses that)";
+    }
+
+#if !NANOFRAMEWORK_1_0
+    /// <summary>
+    /// .NET only (the board's mbedTLS checks the pinned CA itself): null when the server certificate chains to exactly
+    /// <paramref name="ca"/> and is issued for <paramref name="host"/>, otherwise what is wrong, in words.
+    /// </summary>
+    public static string? ServerCertificateProblem(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate ca, string host)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return null;
+        }
+
+        if (certificate == null)
+        {
+            return "the server presented no certificate";
+        }
+
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            return "the server certificate (" + certificate.Subject + ") is not issued for '" + host + "' (cert create --host " + host + ")";
+        }
+
+        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            return "the server certificate was refused (" + errors + ")";
+        }
+
+        if (!ChainsTo(certificate, ca))
+        {
+            return "the server certificate (" + certificate.Subject + ", issued by " + certificate.Issuer
+                + ") is not signed by the pinned CA (" + ca.Subject + "), or it is expired: is this the site's ca.crt?";
+        }
+
+        return null;
+    }
+
+    private static bool ChainsTo(X509Certificate certificate, X509Certificate caCertificate)
+    {
+        using var custom = new X509Chain();
+        using var ca = LoadCertificate(caCertificate.GetRawCertData());
+        using var server = LoadCertificate(certificate.GetRawCertData());
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+#if NET5_0_OR_GREATER
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Add(ca);
+        return custom.Build(server);
+#else
+        // netstandard2.1 (Meadow F7) has no custom trust store: build with the CA as an extra store, allow it to be
+        // unknown to the system, then require that the chain ends in exactly that CA.
+        custom.ChainPolicy.ExtraStore.Add(ca);
+        custom.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
+        if (!custom.Build(server))
+        {
+            return false;
+        }
+
+        var root = custom.ChainElements[custom.ChainElements.Count - 1].Certificate;
+        return root.RawData.AsSpan().SequenceEqual(ca.RawData);
+#endif
+    }
+
+    private static X509Certificate2 LoadCertificate(byte[] der)
+#if NET9_0_OR_GREATER
+        => X509CertificateLoader.LoadCertificate(der);
+#else
+        => new X509Certificate2(der);
+#endif
+#endif
 
     private static DateTime ToUniversal(DateTime value)
 #if NANOFRAMEWORK_1_0
