@@ -29,6 +29,8 @@ command -v shellcheck >/dev/null 2>&1 || packages+=(shellcheck)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 # Coverage-guided fuzz run of the gateway ingest (gateway/fuzz): AFL++ drives the sharpfuzz-instrumented harness.
 command -v afl-fuzz >/dev/null 2>&1 || packages+=(afl++)
+# QoS 2 exactly once from Eclipse Paho (gateway/tests/Edge.Gateway.Tests/ExactlyOnce/paho_qos2.py), on Debian's python3.
+/usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || packages+=(python3-paho-mqtt)
 if [ ${#packages[@]} -gt 0 ]; then
   echo "test.sh: installing Debian packages: ${packages[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
