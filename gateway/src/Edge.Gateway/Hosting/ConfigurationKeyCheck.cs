@@ -20,7 +20,7 @@ namespace Edge.Gateway.Hosting;
 internal static class ConfigurationKeyCheck
 {
     /// <summary>Top-level sections the gateway reads; <c>Logging</c> is the .NET logging configuration.</summary>
-    public static readonly IReadOnlyList<string> Sections = ["Gateway", "Mqtt", "Storage", "Kafka", "Http", "Logging"];
+    public static readonly IReadOnlyList<string> Sections = ["Gateway", "Mqtt", "Storage", "Kafka", "Http", "Sntp", "Logging"];
 
     /// <summary>Throws <see cref="ConfigurationException"/> naming the first unknown section or misspelt variable.</summary>
     public static void Check(IConfiguration configuration)

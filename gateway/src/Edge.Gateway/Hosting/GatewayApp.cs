@@ -8,6 +8,7 @@ using Edge.Gateway.Egress;
 using Edge.Gateway.Ingest;
 using Edge.Gateway.Log;
 using Edge.Gateway.Security;
+using Edge.Gateway.Time;
 using Edge.Gateway.Twin;
 using Edge.Gateway.Web;
 using Microsoft.AspNetCore.Builder;
@@ -157,6 +158,7 @@ internal static partial class GatewayApp
             builder.Services.AddHostedService<LogFailureWatch>();
             builder.Services.AddSingleton<IPipelineHealth, PipelineWatch>();
             builder.Services.AddHostedService<SystemdWatchdogService>();
+            builder.Services.AddSntp(settings); // Sntp:Enabled: the devices' time source (issue 17)
             if (demo)
             {
                 builder.Services.AddHostedService<DemoFleetService>();
@@ -182,6 +184,12 @@ internal static partial class GatewayApp
             catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 await errors.WriteLineAsync($"edge-gateway: Http:Port {settings.Http.Port} is already in use. Choose another with --Http:Port=PORT.");
+                return ExitCodes.Config;
+            }
+            catch (ConfigurationException e)
+            {
+                // A listener that cannot bind its configured address (Sntp:Port), named like every configuration error.
+                await errors.WriteLineAsync($"edge-gateway: invalid configuration: {e.Message}");
                 return ExitCodes.Config;
             }
             catch (OperationCanceledException)

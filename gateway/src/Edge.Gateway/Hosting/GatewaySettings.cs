@@ -21,6 +21,8 @@ internal sealed partial class GatewaySettings
 
     public HttpOptions Http { get; } = new();
 
+    public SntpOptions Sntp { get; } = new();
+
     /// <summary>Checks for unknown sections and misspelt variables, binds and validates; throws <see cref="ConfigurationException"/> naming the first bad key.</summary>
     public static GatewaySettings Load(IConfiguration configuration)
     {
@@ -32,6 +34,7 @@ internal sealed partial class GatewaySettings
         Bind(configuration, "Storage", settings.Storage);
         Bind(configuration, "Kafka", settings.Kafka);
         Bind(configuration, "Http", settings.Http);
+        Bind(configuration, "Sntp", settings.Sntp);
         settings.Validate();
         return settings;
     }
@@ -150,6 +153,11 @@ internal sealed partial class GatewaySettings
         if (Kafka.Desired.Validate() is { } desired)
         {
             throw new ConfigurationException(desired.Key, desired.Problem);
+        }
+
+        if (Sntp.Validate() is { } sntp)
+        {
+            throw new ConfigurationException(sntp.Key, sntp.Problem);
         }
 
         Require(Enum.IsDefined(Kafka.Delivery), "Kafka:Delivery", $"must be ExactlyOnce or AtLeastOnce (was '{Kafka.Delivery}')");
