@@ -30,17 +30,19 @@ public sealed class IngestHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly IDurableLog _log;
     private readonly ILogReader _reader;
+    private readonly UnguardedTransport? _unguarded;
     private readonly int _port;
     private readonly long _baselineHeap;
     private long _inputs;
 
-    private IngestHarness(DirectoryInfo directory, ServiceProvider services, IDurableLog log, int port)
+    private IngestHarness(DirectoryInfo directory, ServiceProvider services, IDurableLog log, int port, UnguardedTransport? unguarded)
     {
         _directory = directory;
         _services = services;
         _log = log;
         _reader = log.OpenReader(log.NextOffset);
-        _port = port;
+        _unguarded = unguarded;
+        _port = unguarded?.Port ?? port;
         _baselineHeap = GC.GetTotalMemory(forceFullCollection: true);
     }
 
@@ -50,9 +52,16 @@ public sealed class IngestHarness : IAsyncDisposable
     /// <summary>Records stored so far (each checked against the oracle).</summary>
     public long Stored { get; private set; }
 
-    public static async Task<IngestHarness> StartAsync()
+    /// <summary>
+    /// Starts the ingest on a loopback port. With <paramref name="frameGuard"/> false (the control experiment only, see
+    /// <see cref="UnguardedTransport"/>), inputs go to the same broker through MQTTnet's own transport instead of the
+    /// gateway's guarded listener, and the oracle must then find records stored from malformed packets. The durable log
+    /// goes to a new directory under <paramref name="dataParent"/> (default: the temp directory), deleted on dispose; a
+    /// harness killed by afl-fuzz leaves it behind, so an afl run points this into its own directory.
+    /// </summary>
+    public static async Task<IngestHarness> StartAsync(bool frameGuard = true, string? dataParent = null)
     {
-        var directory = Directory.CreateTempSubdirectory("edge-fuzz-");
+        var directory = dataParent is null ? Directory.CreateTempSubdirectory("edge-fuzz-") : Directory.CreateDirectory(Path.Combine(dataParent, Path.GetRandomFileName()));
         var port = FreePort();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -79,8 +88,10 @@ public sealed class IngestHarness : IAsyncDisposable
             .AddGatewaySecurity(settings)
             .AddSingleton<MqttIngestService>()
             .BuildServiceProvider();
-        await services.GetRequiredService<MqttIngestService>().StartAsync(CancellationToken.None).ConfigureAwait(false);
-        return new IngestHarness(directory, services, log, port);
+        var ingest = services.GetRequiredService<MqttIngestService>();
+        await ingest.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        var unguarded = frameGuard ? null : UnguardedTransport.Start(ingest, FreePort());
+        return new IngestHarness(directory, services, log, port, unguarded);
     }
 
     /// <summary>
@@ -126,6 +137,7 @@ public sealed class IngestHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _unguarded?.Dispose();
         await _services.GetRequiredService<MqttIngestService>().StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _services.DisposeAsync().ConfigureAwait(false);
         _reader.Dispose();
@@ -177,7 +189,7 @@ public sealed class IngestHarness : IAsyncDisposable
         }
 
         body.AddRange([(byte)(id.Length >> 8), (byte)id.Length, .. id]);
-        return [0x10, (byte)body.Count, .. body];
+        return MqttBytes.Packet(0x10, [.. body]);
     }
 
     private static int FreePort()

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Edge.Gateway.Fuzz;
 
 namespace Edge.Gateway.Tests.Ingest;
 
@@ -123,39 +124,12 @@ internal sealed class RawMqttClient : IDisposable
 
     /// <summary>A PUBLISH: flags are the low nibble of the first byte (QoS 1 = 0x02); properties only for MQTT 5.</summary>
     public static byte[] Publish(int flags, byte[] topic, ushort? packetId, byte[] payload, byte[]? properties = null)
-    {
-        var body = new List<byte> { (byte)(topic.Length >> 8), (byte)topic.Length };
-        body.AddRange(topic);
-        if (packetId is { } id)
-        {
-            body.Add((byte)(id >> 8));
-            body.Add((byte)id);
-        }
+        => MqttBytes.Publish(flags, topic, packetId, payload, properties);
 
-        if (properties is not null)
-        {
-            body.AddRange(VarInt(properties.Length));
-            body.AddRange(properties);
-        }
+    public static byte[] Packet(byte first, byte[] body) => MqttBytes.Packet(first, body);
 
-        body.AddRange(payload);
-        return Packet((byte)(0x30 | flags), [.. body]);
-    }
-
-    public static byte[] Packet(byte first, byte[] body) => [first, .. VarInt(body.Length), .. body];
-
-    public static byte[] VarInt(int value)
-    {
-        var bytes = new List<byte>();
-        do
-        {
-            var b = (byte)(value % 128);
-            value /= 128;
-            bytes.Add(value > 0 ? (byte)(b | 0x80) : b);
-        }
-        while (value > 0);
-        return [.. bytes];
-    }
+    /// <summary>The remaining-length encoding (one encoder for these tests and the fuzz corpus: <see cref="MqttBytes"/>).</summary>
+    public static byte[] VarInt(int value) => MqttBytes.VarInt(value);
 
     private static byte[] String(string text)
     {
