@@ -28,7 +28,7 @@ internal sealed partial class KafkaCommandsOptions
     /// default): this gateway is the only one, and a command for a device it does not know gets a <c>rejected</c> result
     /// at once. True: such a command is left to the other gateways (no result from this one), unless it names this gateway
     /// (header <c>edge.gateway</c> or field <c>"gateway"</c>). A device is known when it is provisioned here (devices.json),
-    /// connected here since the gateway started, or has commands waiting here.
+    /// connected here (kept across restarts in seen-devices.json, see docs/kafka-records.md), or has commands waiting here.
     /// </summary>
     public bool OnlyKnownDevices { get; set; }
 
