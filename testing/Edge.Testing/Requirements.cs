@@ -12,8 +12,11 @@ public static class Requirements
     public static bool IsCI { get; } =
         Environment.GetEnvironmentVariable("CI") is { } ci && (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
 
-    /// <summary>Returns the full path of an executable, or skips (outside CI) / fails (in CI) the calling test.</summary>
-    public static string Tool(string name)
+    /// <summary>
+    /// Returns the full path of an executable, or skips (outside CI) / fails (in CI) the calling test. <paramref name="package"/>
+    /// names the Debian package scripts/test.sh installs it from, for the message.
+    /// </summary>
+    public static string Tool(string name, string package = "mosquitto, mosquitto-clients, kcat")
     {
         var path = FindOnPath(name);
         if (path is not null)
@@ -21,14 +24,19 @@ public static class Requirements
             return path;
         }
 
-        var why = $"'{name}' is not installed; scripts/test.sh installs it (Debian packages mosquitto, mosquitto-clients, kcat)";
+        Missing($"'{name}' is not installed; scripts/test.sh installs it (Debian packages {package})");
+        return name; // unreachable: Missing throws
+    }
+
+    /// <summary>A peer the test needs is missing (why says which and who installs it): skips outside CI, fails in CI. Always throws.</summary>
+    public static void Missing(string why)
+    {
         if (IsCI)
         {
             Assert.Fail(why + " — in CI a missing peer is a failure.");
         }
 
         Assert.Skip(why + " — skipped outside CI.");
-        return name; // unreachable: Assert.Skip throws
     }
 
     /// <summary>Finds an executable on PATH or in /usr/sbin and /sbin (where Debian puts mosquitto).</summary>
