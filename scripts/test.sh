@@ -10,6 +10,8 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || packages+=
 command -v mosquitto_pub >/dev/null 2>&1 || packages+=(mosquitto-clients)
 command -v kcat >/dev/null 2>&1 || packages+=(kcat)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+# The gateway's SNTP server (gateway/tests/Edge.Gateway.Tests/Time) is asked by ntpsec's ntpdig (package sntp).
+command -v ntpdig >/dev/null 2>&1 || packages+=(sntp)
 # Raspberry Pi package tests (gateway/tests/Edge.Gateway.Deploy.Tests): qemu-user runs the linux-arm64 build against
 # Debian's arm64 libraries (multiarch: the same bookworm builds Raspberry Pi OS ships, OpenSSL included). The
 # unit file and scripts in gateway/deploy are checked with shellcheck and systemd-analyze.
