@@ -7,16 +7,52 @@ namespace Edge.HardwareTests.Kafka;
 /// the first copy of a pack (device, boot id, seq) delivers its readings, later copies are duplicates;
 /// a first copy whose seq is below an earlier seq of the same boot is reordered; a promised reading that
 /// never arrived is lost. Without ledgers (real boards), a missing seq between a boot's lowest and highest is lost.
+/// With <c>exactlyOnce</c> (the gateway's <c>Kafka:Delivery=ExactlyOnce</c>, issue 16) a pack in Kafka twice by
+/// (device, bid, seq) fails the report, and the problems say where the copies came from: the gateway's egress re-sending
+/// one log record (same edge.log/edge.offset) or the ingest logging a device's resend again (different offsets).
 /// </summary>
 internal static class DeliveryAnalysis
 {
     /// <param name="observations">Telemetry records in Kafka order (per device order is what matters).</param>
     /// <param name="ledgers">What each device recorded and was promised; null for Kafka-only mode.</param>
     /// <param name="devices">Devices to judge; records of other devices are ignored. Null = every device seen.</param>
-    public static DeliveryReport Analyze(IEnumerable<TelemetryObservation> observations, IEnumerable<DeviceLedger>? ledgers, IReadOnlySet<string>? devices = null)
+    /// <param name="exactlyOnce">Whether a pack seen twice by (device, bid, seq) fails the report.</param>
+    public static DeliveryReport Analyze(IEnumerable<TelemetryObservation> observations, IEnumerable<DeviceLedger>? ledgers, IReadOnlySet<string>? devices = null, bool exactlyOnce = false)
     {
         var byDevice = observations.Where(o => devices is null || devices.Contains(o.DeviceId)).GroupBy(o => o.DeviceId).ToDictionary(g => g.Key, g => g.ToList());
-        return ledgers is null ? AnalyzeGaps(byDevice) : AnalyzeLedgers(byDevice, ledgers);
+        var report = ledgers is null ? AnalyzeGaps(byDevice) : AnalyzeLedgers(byDevice, ledgers);
+        var (copies, resent) = IdentityCopies(byDevice);
+        var problems = report.Problems;
+        if (exactlyOnce && copies > 0)
+        {
+            problems = [$"{copies} packs in Kafka more than once by (device, bid, seq) with Kafka:Delivery=ExactlyOnce: {resent} re-sent by the gateway's egress (same edge.log/edge.offset), {copies - resent} logged twice by the ingest (different offsets)", .. problems];
+        }
+
+        return report with { IdentityDuplicates = copies, ResentByGateway = resent, ExactlyOnce = exactlyOnce, Problems = problems };
+    }
+
+    /// <summary>Copies after the first of each (device, bid, seq), and how many of them repeat the first copy's log position.</summary>
+    private static (long Copies, long Resent) IdentityCopies(Dictionary<string, List<TelemetryObservation>> byDevice)
+    {
+        long copies = 0, resent = 0;
+        foreach (var (_, observed) in byDevice)
+        {
+            var first = new Dictionary<(uint, uint), string?>();
+            foreach (var o in observed)
+            {
+                if (first.TryGetValue((o.BootId, o.Sequence), out var position))
+                {
+                    copies++;
+                    resent += position is not null && position == o.LogPosition ? 1 : 0;
+                }
+                else
+                {
+                    first[(o.BootId, o.Sequence)] = o.LogPosition;
+                }
+            }
+        }
+
+        return (copies, resent);
     }
 
     private static DeliveryReport AnalyzeLedgers(Dictionary<string, List<TelemetryObservation>> byDevice, IEnumerable<DeviceLedger> ledgers)

@@ -9,7 +9,16 @@ internal sealed record DeliveryReport(long Sent, long Delivered, long Duplicates
     /// <summary>Readings the devices promised (PUBACKed / durably queued); -1 in Kafka-only mode.</summary>
     public long Promised { get; init; } = -1;
 
-    public bool Passed => Lost == 0 && Reordered == 0;
+    /// <summary>Packs in Kafka more than once by (device, bid, seq), whatever their readings (copies after the first).</summary>
+    public long IdentityDuplicates { get; init; }
+
+    /// <summary>Of <see cref="IdentityDuplicates"/>, copies with the first copy's (edge.log, edge.offset): the gateway's egress re-sent one log record.</summary>
+    public long ResentByGateway { get; init; }
+
+    /// <summary>The gateway ran with <c>Kafka:Delivery=ExactlyOnce</c>: any <see cref="IdentityDuplicates"/> fails the report.</summary>
+    public bool ExactlyOnce { get; init; }
+
+    public bool Passed => Lost == 0 && Reordered == 0 && (!ExactlyOnce || IdentityDuplicates == 0);
 
     public string SummaryLine(string scenario)
         => $"scenario {scenario}: sent {Sent}, delivered {Delivered}, duplicates {Duplicates}, lost {Lost}, reordered {Reordered}";

@@ -139,7 +139,10 @@ internal sealed class KafkaVerifier : IDisposable
                     values[i] = (long)pack[i].ResolvedValue;
                 }
 
-                _observations.Enqueue(new TelemetryObservation(device, pack.BootId, pack.Sequence, values));
+                var position = message.Headers.TryGetLastBytes("edge.log", out var log) && message.Headers.TryGetLastBytes("edge.offset", out var offset)
+                    ? Encoding.UTF8.GetString(log) + "/" + Encoding.UTF8.GetString(offset)
+                    : null;
+                _observations.Enqueue(new TelemetryObservation(device, pack.BootId, pack.Sequence, values) { LogPosition = position });
             }
             catch (EdgeFormatException)
             {
