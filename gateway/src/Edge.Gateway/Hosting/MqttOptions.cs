@@ -82,7 +82,7 @@ internal sealed class MqttOptions
     /// <summary>
     /// <c>Mqtt:MaxUnprovisionedDevices</c>: how many client ids that are not in devices.json (anonymous clients) the status
     /// page, <c>/api/status</c> and the metrics remember; past it the longest-idle disconnected one is forgotten.
-    /// Default 1000.
+    /// Also the cap of <c>seen-devices.json</c> (anonymous devices a command from Kafka may be for). Default 1000.
     /// </summary>
     public int MaxUnprovisionedDevices { get; set; } = 1000;
 
