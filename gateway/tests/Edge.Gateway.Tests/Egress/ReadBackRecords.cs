@@ -81,11 +81,20 @@ internal static class ReadBackRecords
         return records.Count;
     }
 
-    /// <summary>The value of a counter on the gateway's /metrics page.</summary>
+    /// <summary>The value of a counter on the gateway's /metrics page (0 when not shown yet; NaN while HTTP does not answer yet).</summary>
     public static async Task<double> MetricAsync(int httpPort, string name)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
-        var text = await http.GetStringAsync("/metrics");
+        string text;
+        try
+        {
+            text = await http.GetStringAsync("/metrics");
+        }
+        catch (HttpRequestException)
+        {
+            return double.NaN; // the MQTT port listens a moment before the HTTP port
+        }
+
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
     }
