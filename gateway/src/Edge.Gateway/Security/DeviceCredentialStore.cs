@@ -37,6 +37,7 @@ internal sealed class DeviceCredentialStore
     private Dictionary<string, DeviceCredential> _devices = new(StringComparer.Ordinal);
     private DateTime _loadedWriteTime;
     private string? _problem;
+    private long _generation;
 
     /// <exception cref="CredentialsFileException">devices.json exists but cannot be read or is invalid.</exception>
     public DeviceCredentialStore(string storagePath)
@@ -50,6 +51,22 @@ internal sealed class DeviceCredentialStore
 
     /// <summary>The file this store reads and writes.</summary>
     public string FilePath => _path;
+
+    /// <summary>
+    /// Counts the credential sets this store has loaded or written. Any read of the store may be the one that notices a
+    /// change of the file (a login re-reads it too), so a watcher compares generations rather than relying on its own
+    /// <see cref="RefreshIfChanged"/> being the first to see it.
+    /// </summary>
+    public long Generation
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _generation;
+            }
+        }
+    }
 
     /// <summary>
     /// Null while the file as it is now was loaded; otherwise why its current version was rejected (the credentials
@@ -275,6 +292,7 @@ internal sealed class DeviceCredentialStore
         }
 
         _verified.Clear();
+        _generation++;
         return true;
     }
 
@@ -318,6 +336,7 @@ internal sealed class DeviceCredentialStore
 
         _loadedWriteTime = File.GetLastWriteTimeUtc(_path);
         _verified.Clear();
+        _generation++;
     }
 
     // Two installers running 'device add' at once must not lose one device: the read-modify-write of the CLI runs

@@ -55,11 +55,16 @@ internal sealed partial class RevocationWatcher : IDisposable
             "edge_device_credentials_file_valid", "1 while devices.json as it is now was loaded; 0 while its current version is rejected and the last good credentials stay in force");
         valid.Set(1);
         string? reported = null;
+        var checkedGeneration = _credentials.Generation;
         using var timer = new PeriodicTimer(PollInterval, _time);
         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (_credentials.RefreshIfChanged())
+            // A login between two polls may have loaded the new file already: act on any change since the last check.
+            _credentials.RefreshIfChanged();
+            var generation = _credentials.Generation;
+            if (generation != checkedGeneration)
             {
+                checkedGeneration = generation;
                 await DisconnectInvalidatedAsync(server).ConfigureAwait(false);
             }
 
