@@ -64,18 +64,38 @@ public sealed class RevocationWatcherTests : IAsyncDisposable
         await PollAsync(1);
 
         await File.WriteAllTextAsync(_parts.Store.FilePath, "{\"devices\": [", TestContext.Current.CancellationToken); // a half-finished hand edit
+        SetModified(TimeSpan.FromMinutes(-2)); // the store notices changes by modification time: keep each version's distinct
         await PollAsync(0);
         Assert.NotNull(_parts.Store.Problem);
         await device.PingAsync(TestContext.Current.CancellationToken);
         Assert.False(reason.Task.IsCompleted);
 
         await File.WriteAllBytesAsync(_parts.Store.FilePath, good, TestContext.Current.CancellationToken);
+        SetModified(TimeSpan.FromMinutes(-1));
         await PollAsync(1);
         Assert.Null(_parts.Store.Problem);
         _parts.Cli.Revoke("dev-a");
         _parts.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(MqttClientDisconnectReason.NotAuthorized, await reason.Task.WaitAsync(Wait, TestContext.Current.CancellationToken));
         device.Dispose();
+    }
+
+    [Fact]
+    public async Task Poll_AnotherDeviceLogsInBetweenTheRevokeAndThePoll_RevokedDeviceStillDisconnected()
+    {
+        var (revoked, reason) = await ConnectAsync("dev-r");
+        var (_, otherReason) = await ConnectAsync("dev-o"); // provisions dev-o
+        _parts.Cli.Revoke("dev-r");
+
+        // A login reads devices.json too (the store re-reads it on any change): it must not hide the change from the poll.
+        var login = SecurityParts.Connect("dev-n", "dev-n", _parts.Cli.Add("dev-n", rotate: false));
+        _parts.Authenticator.Validate(login);
+        Assert.Equal(MQTTnet.Protocol.MqttConnectReasonCode.Success, login.ReasonCode);
+        _parts.Time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(MqttClientDisconnectReason.NotAuthorized, await reason.Task.WaitAsync(Wait, TestContext.Current.CancellationToken));
+        Assert.False(otherReason.Task.IsCompleted);
+        revoked.Dispose();
     }
 
     public async ValueTask DisposeAsync()
@@ -109,6 +129,8 @@ public sealed class RevocationWatcherTests : IAsyncDisposable
         await client.ConnectAsync(options, TestContext.Current.CancellationToken);
         return (client, reason);
     }
+
+    private void SetModified(TimeSpan fromNow) => File.SetLastWriteTimeUtc(_parts.Store.FilePath, DateTime.UtcNow + fromNow);
 
     // One poll (the fake clock's second); waits until the poll set the credentials file gauge to the expected value.
     private async Task PollAsync(double expected)
