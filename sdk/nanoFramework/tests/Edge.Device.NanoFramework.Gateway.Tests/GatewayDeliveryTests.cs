@@ -59,7 +59,7 @@ public sealed class GatewayDeliveryTests(ITestOutputHelper output)
             + $"device re-sent {device.Client.ResentMessages}, connected {device.Client.ConnectCount} times");
     }
 
-    private static List<(byte[] Payload, SenmlPack Pack)> ReadTelemetry(string bootstrapServers, string deviceId, uint packs)
+    internal static List<(byte[] Payload, SenmlPack Pack)> ReadTelemetry(string bootstrapServers, string deviceId, uint packs)
     {
         NativeLibrdkafka.EnsureLoaded();
         var config = new ConsumerConfig

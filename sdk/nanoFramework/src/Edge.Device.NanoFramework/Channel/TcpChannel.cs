@@ -320,7 +320,8 @@ public sealed class TcpChannel : IMqttChannel
         => _clientCertificate;
 #endif
 
-    private static IPAddress ResolveIPv4(string host)
+    /// <summary>The IPv4 address of a numeric host or the first one DNS gives (also the SNTP clock's lookup).</summary>
+    internal static IPAddress ResolveIPv4(string host)
     {
         var numeric = host.Length > 0;
         for (var i = 0; i < host.Length; i++)

@@ -31,8 +31,26 @@ public sealed class TelemetryOptions
     /// </summary>
     public int RememberedCommandIds { get; set; } = 32;
 
-    /// <summary>Wall clock for timestamps. Default <see cref="SystemWallClock"/> (set by SNTP).</summary>
+    /// <summary>
+    /// Wall clock for timestamps. Default: an <see cref="SntpClock"/> on <see cref="TimeServer"/> when that is set,
+    /// otherwise <see cref="SystemWallClock"/> (set by the firmware's SNTP or an RTC).
+    /// </summary>
     public IWallClock? WallClock { get; set; }
+
+    /// <summary>
+    /// SNTP server asked for the time while the clock is unknown (year before 2020): normally the site gateway
+    /// (<c>Sntp:Enabled=true</c> there), by name or IPv4 address. The runtime asks at start and every
+    /// <see cref="TimeSyncRetryMilliseconds"/> until answered (1 s wait each, on the sensor thread). Readings taken
+    /// before it answers carry no time (no <c>bt</c>: the gateway's receive time applies, docs/protocol.md).
+    /// Default null (no SNTP from the SDK).
+    /// </summary>
+    public string? TimeServer { get; set; }
+
+    /// <summary>UDP port of <see cref="TimeServer"/>. Default 123 (the gateway's <c>Sntp:Port</c> default).</summary>
+    public int TimeServerPort { get; set; } = 123;
+
+    /// <summary>How often the runtime asks <see cref="TimeServer"/> again while the clock is unknown. Default 60,000 ms.</summary>
+    public int TimeSyncRetryMilliseconds { get; set; } = 60_000;
 
     /// <summary>
     /// MQTT settings (queue budget, policy, keep-alive, backoff, clock). ClientId, UserName, Password and the

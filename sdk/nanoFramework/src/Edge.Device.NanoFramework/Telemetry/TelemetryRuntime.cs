@@ -29,6 +29,9 @@ public sealed partial class TelemetryRuntime : IDisposable
     private readonly object _gate = new object();
     private readonly IDeviceClock _clock;
     private readonly IWallClock _wallClock;
+    private readonly SntpClock? _timeServer;
+    private readonly int _timeSyncRetry;
+    private long _nextTimeSync = long.MinValue;
     private readonly SenmlEncoder _encoder;
     private readonly byte[] _message;
     private readonly string _deviceId;
@@ -88,7 +91,9 @@ public sealed partial class TelemetryRuntime : IDisposable
         _recentCommands = new RecentCommands(options.RememberedCommandIds);
         _flushInterval = options.FlushIntervalMilliseconds;
         _tick = options.TickMilliseconds;
-        _wallClock = options.WallClock ?? new SystemWallClock();
+        _timeServer = options.WallClock as SntpClock ?? (options.WallClock == null && options.TimeServer != null ? new SntpClock(options.TimeServer, options.TimeServerPort) : null);
+        _wallClock = options.WallClock ?? (_timeServer != null ? _timeServer : new SystemWallClock());
+        _timeSyncRetry = options.TimeSyncRetryMilliseconds;
         _message = new byte[options.MaxMessageBytes];
         _encoder = new SenmlEncoder(EdgeTopics.BaseName(_deviceId));
         var bootId = options.BootId;
@@ -320,9 +325,31 @@ public sealed partial class TelemetryRuntime : IDisposable
                 }
             }
 
+            SyncClockIfUnknown();
             Poll();
             _clock.Sleep(_tick);
         }
+    }
+
+    /// <summary>The SNTP clock the runtime asks while the time is unknown (given as WallClock or made from TimeServer), or null.</summary>
+    public SntpClock? TimeServerClock => _timeServer;
+
+    /// <summary>Asks the time server while the clock is unknown: at start, then every TimeSyncRetryMilliseconds.</summary>
+    private void SyncClockIfUnknown()
+    {
+        if (_timeServer == null || _timeServer.IsSet)
+        {
+            return;
+        }
+
+        var now = _clock.NowMilliseconds;
+        if (_nextTimeSync != long.MinValue && now < _nextTimeSync)
+        {
+            return;
+        }
+
+        _nextTimeSync = now + _timeSyncRetry;
+        _timeServer.TrySync(1_000);
     }
 
     private long Read(ref long counter)
