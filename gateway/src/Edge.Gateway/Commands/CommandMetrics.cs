@@ -10,35 +10,29 @@ namespace Edge.Gateway.Commands;
 /// </summary>
 internal sealed class CommandMetrics
 {
-    private readonly Counter _events;
+    private readonly EventCounter _events;
     private readonly Histogram _latency;
 
     public CommandMetrics(GatewayMetrics metrics)
     {
-        ArgumentNullException.ThrowIfNull(metrics);
-        var factory = Metrics.WithCustomRegistry(metrics.Registry);
-        _events = factory.CreateCounter("edge_commands_total", "Commands from Kafka by event: queued (durable), delivered (device PUBACK), ok, failed, expired, rejected, duplicate (a record read twice, ignored)", "event");
-        _latency = factory.CreateHistogram("edge_command_latency_seconds", "Commands: from being read from Kafka to the device's ack", new HistogramConfiguration
+        _events = new EventCounter(metrics, "edge_commands_total", "Commands from Kafka by event: queued (durable), delivered (device PUBACK), ok, failed, expired, rejected, duplicate (a record read twice, ignored)", "queued", "delivered", "ok", "failed", "expired", "rejected", "duplicate");
+        _latency = EventCounter.Factory(metrics).CreateHistogram("edge_command_latency_seconds", "Commands: from being read from Kafka to the device's ack", new HistogramConfiguration
         {
             Buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600],
         });
-        foreach (var name in new[] { "queued", "delivered", "ok", "failed", "expired", "rejected", "duplicate" })
-        {
-            _events.WithLabels(name); // present at 0, so dashboards see the series before the first command
-        }
     }
 
-    public double Count(string name) => _events.WithLabels(name).Value;
+    public double Count(string name) => _events.Count(name);
 
-    public void Queued() => _events.WithLabels("queued").Inc();
+    public void Queued() => _events.Inc("queued");
 
-    public void Delivered() => _events.WithLabels("delivered").Inc();
+    public void Delivered() => _events.Inc("delivered");
 
-    public void Duplicate() => _events.WithLabels("duplicate").Inc();
+    public void Duplicate() => _events.Inc("duplicate");
 
     public void Finished(CommandStatus status, long latencyMs)
     {
-        _events.WithLabels(CommandResult.Name(status)).Inc();
+        _events.Inc(CommandResult.Name(status));
         if (status is CommandStatus.Ok or CommandStatus.Failed)
         {
             _latency.Observe(latencyMs / 1000.0);
@@ -48,7 +42,7 @@ internal sealed class CommandMetrics
     /// <summary>Registers <c>edge_commands_pending</c>, read at scrape time.</summary>
     public static void TrackPending(GatewayMetrics metrics, Func<int> pending)
     {
-        var gauge = Metrics.WithCustomRegistry(metrics.Registry).CreateGauge("edge_commands_pending", "Commands waiting on this gateway for their device (acknowledgement or TTL)");
+        var gauge = EventCounter.Factory(metrics).CreateGauge("edge_commands_pending", "Commands waiting on this gateway for their device (acknowledgement or TTL)");
         metrics.Registry.AddBeforeCollectCallback(() => gauge.Set(pending()));
     }
 }

@@ -1,6 +1,5 @@
 using Edge.Gateway.Hosting;
 using Edge.Gateway.Log;
-using Edge.Gateway.Records;
 using Microsoft.Extensions.Logging;
 
 namespace Edge.Gateway.Commands;
@@ -16,17 +15,20 @@ namespace Edge.Gateway.Commands;
 /// changes state, which a log of small records says exactly (<see cref="CommandLogEntry"/>). Its checkpoint is the first
 /// record still needed: the oldest command whose result is not yet in the gateway's log. A command that waits long (a
 /// large TTL) would pin everything after it, so when the store passes half of <c>Kafka:Commands:StoreMaxBytes</c> the
-/// records still needed are copied forward (<see cref="MaintainAsync"/>) and the old segments go.
-/// Thread-safe: one lock guards the in-memory state (<see cref="CommandQueues"/>); appends and fsyncs happen outside it.
+/// records still needed are copied forward (<see cref="CommandCompaction"/>) and the old segments go. Results leave
+/// through <see cref="CommandOutbox"/>; the log is rebuilt on open by <see cref="CommandStoreRecovery"/>.
+/// Thread-safe: one lock guards the in-memory state (<see cref="CommandQueues"/>, shared with the compaction); appends
+/// and fsyncs happen outside it.
 /// </remarks>
-internal sealed partial class CommandStore : IAsyncDisposable
+internal sealed class CommandStore : IAsyncDisposable
 {
     private const int MaxMessageChars = 4096;
 
     private readonly Lock _gate = new();
     private readonly CommandQueues _state = new();
     private readonly IDurableLog _log;
-    private readonly IDurableLog _gatewayLog;
+    private readonly CommandOutbox _outbox;
+    private readonly CommandCompaction _compaction;
     private readonly KafkaCommandsOptions _options;
     private readonly string _gatewayId;
     private readonly TimeProvider _time;
@@ -37,7 +39,8 @@ internal sealed partial class CommandStore : IAsyncDisposable
     private CommandStore(IDurableLog log, IDurableLog gatewayLog, KafkaCommandsOptions options, string gatewayId, TimeProvider time, CommandMetrics metrics, ILogger logger)
     {
         _log = log;
-        _gatewayLog = gatewayLog;
+        _outbox = new CommandOutbox(log, gatewayLog, logger);
+        _compaction = new CommandCompaction(log, _gate, _state, options.StoreMaxBytes, logger);
         _options = options;
         _gatewayId = gatewayId;
         _time = time;
@@ -234,20 +237,9 @@ internal sealed partial class CommandStore : IAsyncDisposable
     public async Task<bool> RejectAsync(ParsedRecord record, string reason, long receivedMs, int partition, long offset, CommandStatus status = CommandStatus.Rejected)
     {
         // Keyed by the Kafka position, not the id: a malformed record may have none, or share it with a queued command.
-        var entry = new PendingCommand
-        {
-            Device = record.Device,
-            Id = $"#rejected:{partition}:{offset}",
-            Name = record.Name ?? "",
-            Args = [],
-            ReceivedMs = receivedMs,
-            ExpiresMs = receivedMs,
-            KafkaPartition = partition,
-            KafkaOffset = offset,
-            Durable = true,
-            Publishing = true,
-            Result = CommandResult.Build(record.Id, record.Device, _gatewayId, record.Name, status, reason, receivedMs, null, null, NowMs, partition, offset),
-        };
+        var result = CommandResult.Build(record.Id, record.Device, _gatewayId, record.Name, status, reason, receivedMs, null, null, NowMs, partition, offset);
+        var entry = PendingCommand.Answered(record.Device, $"#rejected:{partition}:{offset}", record.Name ?? "", receivedMs, partition, offset, result);
+        entry.Publishing = true;
         ValueTask<AppendResult> finished;
         lock (_gate)
         {
@@ -258,7 +250,7 @@ internal sealed partial class CommandStore : IAsyncDisposable
 
             entry.FirstOffset = _log.NextOffset;
             _state.Add(entry);
-            finished = _log.AppendAsync(CommandLogEntry.EncodeFinished(entry.Device, entry.Id, entry.Result));
+            finished = _log.AppendAsync(CommandLogEntry.EncodeFinished(entry.Device, entry.Id, result));
         }
 
         AppendResult appended;
@@ -338,57 +330,10 @@ internal sealed partial class CommandStore : IAsyncDisposable
             await PublishAsync(command);
         }
 
-        var stats = _log.GetStats();
-        if (stats.RetainedBytes > _options.StoreMaxBytes / 2)
-        {
-            await CarryForwardAsync((stats.CheckpointOffset + stats.NextOffset) / 2);
-        }
-
-        long needed;
-        lock (_gate)
-        {
-            needed = _state.FirstNeededOffset(_log.NextOffset);
-        }
-
-        if (needed > _log.CheckpointOffset)
-        {
-            await _log.CheckpointAsync(needed, cancellationToken);
-        }
+        await _compaction.RunAsync(cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _log.DisposeAsync();
-
-    // Copies the records still needed that sit below 'below' to the end of the store, so the checkpoint can pass them.
-    // The copies start under the lock, so a command finishing meanwhile is copied as finished or finishes after its copy.
-    private async Task CarryForwardAsync(long below)
-    {
-        var copies = new List<(PendingCommand Command, Task<AppendResult> Append)>();
-        lock (_gate)
-        {
-            foreach (var command in _state.Live.Where(c => c.FirstOffset < below && c.Durable).ToList())
-            {
-                var record = command.Result is null ? CommandLogEntry.EncodeQueued(command) : CommandLogEntry.EncodeFinished(command.Device, command.Id, command.Result);
-                copies.Add((command, _log.AppendAsync(record).AsTask()));
-            }
-        }
-
-        foreach (var (command, append) in copies)
-        {
-            var result = await append;
-            if (result.Status == AppendStatus.Appended)
-            {
-                lock (_gate)
-                {
-                    command.FirstOffset = Math.Max(command.FirstOffset, result.Offset);
-                }
-            }
-        }
-
-        if (copies.Count > 0)
-        {
-            LogCarriedForward(copies.Count);
-        }
-    }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -424,23 +369,14 @@ internal sealed partial class CommandStore : IAsyncDisposable
         return AppendStatus.Appended;
     }
 
-    // The result goes into the gateway's log (fsynced, as a device's message before its PUBACK); the store then forgets the
-    // command. A result the log refuses (full, failed) stays here and MaintainAsync retries it.
+    // The result goes into the gateway's log (CommandOutbox); the store then forgets the command. A result the log
+    // refuses (full, failed) stays here and MaintainAsync retries it.
     private async Task PublishAsync(PendingCommand command)
     {
-        var published = false;
+        bool published;
         try
         {
-            var appended = await _gatewayLog.AppendAsync(IngestRecord.Encode(command.Device, GatewayTopics.CommandResult, 1, false, command.Result));
-            published = appended.Status == AppendStatus.Appended;
-            if (!published)
-            {
-                LogResultWaits(command.Device, appended.Status.ToString());
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            LogResultWaits(command.Device, e.Message);
+            published = await _outbox.AppendResultAsync(command);
         }
         finally
         {
@@ -450,19 +386,10 @@ internal sealed partial class CommandStore : IAsyncDisposable
             }
         }
 
-        if (!published)
+        if (published)
         {
-            return;
-        }
-
-        Forget(command, remember: true);
-        try
-        {
-            _log.Append(CommandLogEntry.EncodePublished(command.Device, command.Id));
-        }
-        catch (IOException)
-        {
-            // The result is in the gateway's log; without this record a restart publishes it once more (same content).
+            Forget(command, remember: true);
+            await _outbox.MarkPublishedAsync(command);
         }
     }
 
@@ -483,10 +410,4 @@ internal sealed partial class CommandStore : IAsyncDisposable
             _state.Forget(command.Device, command.Id, remember);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Command store: copied {Count} waiting commands forward so that older segments can be deleted")]
-    private partial void LogCarriedForward(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A command result for '{Device}' waits in the command store: the gateway's log refused it ({Reason}); retried every second")]
-    private partial void LogResultWaits(string device, string reason);
 }

@@ -55,20 +55,9 @@ internal static partial class CommandStoreRecovery
 
                     break;
                 case CommandLogEntry.Finished:
-                    state.Add(new PendingCommand
-                    {
-                        Device = entry.Device,
-                        Id = entry.Id,
-                        Name = "",
-                        Args = [],
-                        ReceivedMs = 0,
-                        ExpiresMs = 0,
-                        KafkaPartition = -1,
-                        KafkaOffset = -1,
-                        Durable = true,
-                        FirstOffset = record.Offset,
-                        Result = entry.Result,
-                    });
+                    var answered = PendingCommand.Answered(entry.Device, entry.Id, "", 0, -1, -1, entry.Result!);
+                    answered.FirstOffset = record.Offset;
+                    state.Add(answered);
                     break;
                 case CommandLogEntry.Published:
                     state.Forget(entry.Device, entry.Id, remember: true);

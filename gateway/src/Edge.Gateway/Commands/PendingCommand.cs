@@ -49,6 +49,21 @@ internal sealed class PendingCommand
     /// <summary>The result record (JSON) once it ended; null while it waits for the device.</summary>
     public byte[]? Result { get; set; }
 
+    /// <summary>An outbox entry only (durable, never delivered): a record answered without being queued, or a result found at recovery.</summary>
+    public static PendingCommand Answered(string device, string id, string name, long receivedMs, int partition, long offset, byte[] result) => new()
+    {
+        Device = device,
+        Id = id,
+        Name = name,
+        Args = [],
+        ReceivedMs = receivedMs,
+        ExpiresMs = receivedMs,
+        KafkaPartition = partition,
+        KafkaOffset = offset,
+        Durable = true,
+        Result = result,
+    };
+
     /// <summary>The MQTT topic of the command, <c>edge/v1/{device}/cmd/{name}</c>.</summary>
     public string Topic => Edge.Protocol.Topics.EdgeTopics.Command(Device, Name);
 }

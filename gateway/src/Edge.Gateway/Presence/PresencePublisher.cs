@@ -15,6 +15,13 @@ namespace Edge.Gateway.Presence;
 /// takeover by the same id is not an offline moment and writes nothing. Appended to the gateway's log like a QoS 0 message
 /// (durable with the next group commit, in the order the broker reported them), so it reaches Kafka through the egress.
 /// </summary>
+/// <remarks>
+/// The promise across a power cut (docs/kafka-records.md, tested by CommandPresencePowerLossTests): MQTTnet sends the
+/// CONNACK, then awaits the connected handlers, and only then reads the device's packets; the append here is
+/// synchronous, so a <c>connected</c> record precedes in the log everything the device sends on that connection and is
+/// durable no later than the first message the gateway PUBACKs on it. It is not made durable before the CONNACK (that
+/// would take the ingest's connection validation); a cut before the device's first acknowledged message may lose it.
+/// </remarks>
 internal sealed partial class PresencePublisher : IBrokerExtension
 {
     private readonly IDurableLog _log;

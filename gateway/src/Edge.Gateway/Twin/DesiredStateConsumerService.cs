@@ -12,98 +12,39 @@ namespace Edge.Gateway.Twin;
 /// of each device durable (<see cref="DesiredStateStore"/>, fsynced), hands it to the broker
 /// (<see cref="DesiredStatePublisher"/>), and only then commits the record's offset: never before, never on a timer. A
 /// malformed record is logged, counted and skipped (its offset committed): it never blocks the partition. A store that
-/// cannot write stops the gateway (exit 74) without committing, so the record is read again after the restart.
+/// cannot write stops the gateway (exit 74) without committing, so the record is read again after the restart. The
+/// loop is <see cref="DurableTopicReader"/>, shared with the commands consumer.
 /// </summary>
 internal sealed partial class DesiredStateConsumerService : BackgroundService
 {
-    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(500);
-    private const long ErrorLogIntervalMs = 30_000;
-
-    private readonly GatewaySettings _settings;
     private readonly KafkaDesiredOptions _options;
-    private readonly KafkaEndpoint _endpoint;
     private readonly DesiredStateStore _store;
     private readonly DesiredStatePublisher _publisher;
     private readonly DesiredStateMetrics _metrics;
     private readonly ILogger<DesiredStateConsumerService> _logger;
-    private readonly IHostApplicationLifetime _lifetime;
-    private long _lastErrorLogMs = long.MinValue / 2;
+    private readonly DurableTopicReader _reader;
 
     public DesiredStateConsumerService(GatewaySettings settings, KafkaEndpoint endpoint, DesiredStateStore store, DesiredStatePublisher publisher, DesiredStateMetrics metrics, ILogger<DesiredStateConsumerService> logger, IHostApplicationLifetime lifetime)
     {
-        _settings = settings;
         _options = settings.Kafka.Desired;
-        _endpoint = endpoint;
         _store = store;
         _publisher = publisher;
         _metrics = metrics;
         _logger = logger;
-        _lifetime = lifetime;
+
+        // The commands consumer's configuration (security from Kafka:Producer, Kafka:Commands:Consumer, manual commits
+        // only), with this consumer's own group.
+        var config = ConsumerSettings.Build(settings, endpoint.BootstrapServers);
+        config.GroupId = _options.EffectiveGroupId(settings.Gateway.Id);
+        config.ClientId = "edge-gateway-desired." + settings.Gateway.Id;
+        _reader = new DurableTopicReader("Desired state", config, _options.Topic, logger, lifetime);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
-        => Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        => _reader.RunAsync(record => Task.FromResult(Handle(record)), () => { }, stoppingToken);
 
-    private void Run(CancellationToken stoppingToken)
-    {
-        // The commands consumer's configuration (security from Kafka:Producer, Kafka:Commands:Consumer, manual commits
-        // only), with this consumer's own group.
-        var config = ConsumerSettings.Build(_settings, _endpoint.BootstrapServers);
-        config.GroupId = _options.EffectiveGroupId(_settings.Gateway.Id);
-        config.ClientId = "edge-gateway-desired." + _settings.Gateway.Id;
-        try
-        {
-            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
-                .SetErrorHandler((_, error) => OnKafkaError(error))
-                .SetLogHandler((_, _) => { })
-                .Build();
-            consumer.Subscribe(_options.Topic);
-            LogConsuming(_options.Topic, config.GroupId);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                ConsumeResult<byte[]?, byte[]?>? record;
-                try
-                {
-                    record = consumer.Consume(PollTimeout);
-                }
-                catch (ConsumeException e)
-                {
-                    // E.g. the topic does not exist (yet): keep polling; librdkafka retries on its own.
-                    OnKafkaError(e.Error);
-                    continue;
-                }
-
-                if (record is null || record.IsPartitionEOF)
-                {
-                    continue;
-                }
-
-                Handle(record);
-                try
-                {
-                    consumer.Commit(record);
-                }
-                catch (KafkaException e)
-                {
-                    // Stored already; read again (and found unchanged) after a restart.
-                    LogCommitFailed(record.TopicPartitionOffset.ToString(), e.Error.Reason);
-                }
-            }
-
-            consumer.Close();
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            LogStoreFailed(e);
-            Environment.ExitCode = ExitCodes.IoError;
-            _lifetime.StopApplication();
-        }
-    }
-
-    private void Handle(ConsumeResult<byte[]?, byte[]?> record)
+    // Durable before it returns (true: a record is never refused for later); an IOException stops the gateway.
+    private bool Handle(ConsumeResult<byte[]?, byte[]?> record)
     {
         DesiredRecord parsed;
         try
@@ -114,7 +55,7 @@ internal sealed partial class DesiredStateConsumerService : BackgroundService
         {
             _metrics.Event("rejected", _store.Count);
             LogRejected(record.TopicPartitionOffset.ToString(), e.Message);
-            return;
+            return true;
         }
 
         // Durable first (throws IOException: nothing committed), then served.
@@ -126,33 +67,13 @@ internal sealed partial class DesiredStateConsumerService : BackgroundService
             var subscribed = _publisher.IsSubscribed(parsed.DeviceId);
             LogStored(parsed.DeviceId, parsed.Payload is null ? -1 : record.Offset.Value, subscribed);
         }
-    }
 
-    private void OnKafkaError(Error error)
-    {
-        var now = Environment.TickCount64;
-        if (error.IsFatal || now - Interlocked.Read(ref _lastErrorLogMs) >= ErrorLogIntervalMs)
-        {
-            Interlocked.Exchange(ref _lastErrorLogMs, now);
-            LogKafkaError(error.Code.ToString(), error.Reason);
-        }
+        return true;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Desired state: consuming {Topic} (group {Group})")]
-    private partial void LogConsuming(string topic, string group);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Desired state of {DeviceId}: version {Version} stored (-1: deleted); device subscribed now: {Subscribed}")]
     private partial void LogStored(string deviceId, long version, bool subscribed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Desired state record {Record} skipped: {Problem}")]
     private partial void LogRejected(string record, string problem);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Desired state: committing {Record} failed ({Reason}); it is read again after a restart")]
-    private partial void LogCommitFailed(string record, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Desired state consumer: Kafka error {Code}: {Reason} (logged at most every 30 s)")]
-    private partial void LogKafkaError(string code, string reason);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Desired state store failed (a failing SD card?); stopping so that systemd restarts the gateway")]
-    private partial void LogStoreFailed(Exception exception);
 }

@@ -1,3 +1,4 @@
+using Edge.Gateway.Commands;
 using Edge.Gateway.Diagnostics;
 using Prometheus;
 
@@ -10,26 +11,20 @@ namespace Edge.Gateway.Twin;
 /// </summary>
 internal sealed class DesiredStateMetrics
 {
-    private readonly Counter _events;
+    private readonly EventCounter _events;
     private readonly Gauge _devices;
 
     public DesiredStateMetrics(GatewayMetrics metrics)
     {
-        ArgumentNullException.ThrowIfNull(metrics);
-        var factory = Metrics.WithCustomRegistry(metrics.Registry);
-        _events = factory.CreateCounter("edge_desired_states_total", "Desired-state records from Kafka by event: stored (fsynced), deleted, unchanged (read again), rejected (malformed, skipped)", "event");
-        _devices = factory.CreateGauge("edge_desired_states", "Devices with a stored desired state");
-        foreach (var name in new[] { "stored", "deleted", "unchanged", "rejected" })
-        {
-            _events.WithLabels(name);
-        }
+        _events = new EventCounter(metrics, "edge_desired_states_total", "Desired-state records from Kafka by event: stored (fsynced), deleted, unchanged (read again), rejected (malformed, skipped)", "stored", "deleted", "unchanged", "rejected");
+        _devices = EventCounter.Factory(metrics).CreateGauge("edge_desired_states", "Devices with a stored desired state");
     }
 
-    public double Count(string name) => _events.WithLabels(name).Value;
+    public double Count(string name) => _events.Count(name);
 
     public void Event(string name, int devices)
     {
-        _events.WithLabels(name).Inc();
+        _events.Inc(name);
         _devices.Set(devices);
     }
 }

@@ -62,7 +62,7 @@ public sealed class CommandPeerTests : IDisposable
         var ack = Path.Combine(_dir.FullName, "ack.cbor");
         await File.WriteAllBytesAsync(ack, Convert.FromHexString("a3" + "626964" + "64" + Convert.ToHexString("sh-1"u8) + "626f6b" + "f5" + "636d7367" + "66" + Convert.ToHexString("by sh!"u8)));
         var acked = await ToolRun.RunAsync(pub, [.. login, "-q", "1", "-t", "edge/v1/shell-01/cmd-ack", "-f", ack], Patience);
-        Assert.True(acked.ExitCode == 0, acked.Describe());
+        Assert.True(acked.ExitCode == 0, acked.Describe() + rig.Diagnostics);
 
         var result = Assert.Single(rig.Results(1));
         Assert.Equal(("shell-01", "sh-1", "ok", "by sh!"), (result.Key, result.Id, result.Status, result.Message));

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Edge.Gateway.DevKafka;
+using Edge.Gateway.Tests.Commands;
 using Edge.Protocol.State;
 using MQTTnet;
 
@@ -28,7 +29,7 @@ public sealed class DesiredStateTests
         var stateFile = Path.Combine(gateway.DataDirectory, "desired", Device + ".state");
 
         // Known to the gateway, subscribed, then offline: its persistent session (with the subscription) stays.
-        var device = new TwinDevice(Device);
+        var device = TestDevice.ForDesiredState(Device);
         await device.ConnectAsync(gateway.Port);
         device.Drop();
 
@@ -38,11 +39,11 @@ public sealed class DesiredStateTests
         await Eventually.TrueAsync(() => StoredVersion(stateFile) == (ulong)latest, Patience, "the gateway to store the latest desired state");
         Assert.True(garbage < first);
 
-        await using (var back = new TwinDevice(Device))
+        await using (var back = TestDevice.ForDesiredState(Device))
         {
             await back.ConnectAsync(gateway.Port);
-            await Eventually.TrueAsync(() => !back.Received.IsEmpty, Patience, "the desired state at reconnect\n" + gateway.Output);
-            var received = back.Received.ToArray();
+            await Eventually.TrueAsync(() => !back.Desired.IsEmpty, Patience, "the desired state at reconnect\n" + gateway.Output);
+            var received = back.Desired.ToArray();
             Assert.Equal((ulong)latest, received[0].Version); // a queued copy of the first change would come before it
             Assert.All(received, s => Assert.Equal((ulong)latest, s.Version));
             Assert.Equal("{\"interval_s\":30}", received[0].DocumentToJson());
@@ -50,8 +51,8 @@ public sealed class DesiredStateTests
 
             // Changed while connected: delivered at once.
             var live = await ProduceAsync(producer, Device, "{\"interval_s\":5,\"mode\":\"eco\"}");
-            await Eventually.TrueAsync(() => back.Received.Any(s => s.Version == (ulong)live), Patience, "the live change");
-            Assert.Equal("{\"interval_s\":5,\"mode\":\"eco\"}", back.Received.Last().DocumentToJson());
+            await Eventually.TrueAsync(() => back.Desired.Any(s => s.Version == (ulong)live), Patience, "the live change");
+            Assert.Equal("{\"interval_s\":5,\"mode\":\"eco\"}", back.Desired.Last().DocumentToJson());
             Assert.Equal(MqttClientPublishReasonCode.Success, await back.ReportAsync((ulong)live));
 
             var reports = KafkaReader.ReadAll(kafka.BootstrapServers, "edge.reported", 2, Patience);
@@ -63,10 +64,10 @@ public sealed class DesiredStateTests
             // Restart (SIGKILL): the latest state is served from the store, not read again from Kafka (offset committed).
             gateway.Kill();
             await gateway.StartAsync();
-            await using var afterRestart = new TwinDevice(Device);
+            await using var afterRestart = TestDevice.ForDesiredState(Device);
             await afterRestart.ConnectAsync(gateway.Port);
-            await Eventually.TrueAsync(() => !afterRestart.Received.IsEmpty, Patience, "the desired state after the restart");
-            Assert.Equal((ulong)live, afterRestart.Received.First().Version);
+            await Eventually.TrueAsync(() => !afterRestart.Desired.IsEmpty, Patience, "the desired state after the restart");
+            Assert.Equal((ulong)live, afterRestart.Desired.First().Version);
         }
 
         Assert.Contains("skipped", gateway.Output, StringComparison.Ordinal); // the malformed record, logged and passed
@@ -92,20 +93,20 @@ public sealed class DesiredStateTests
         var marker = await ProduceAsync(producer, Device, "{\"b\":2}"); // after the tombstone in the same partition
         await Eventually.TrueAsync(() => StoredVersion(Path.Combine(gateway.DataDirectory, "desired", Device + ".state")) == (ulong)marker, Patience, "the next record");
 
-        await using var device = new TwinDevice("dev-gone");
+        await using var device = TestDevice.ForDesiredState("dev-gone");
         await device.ConnectAsync(gateway.Port);
-        await using var other = new TwinDevice(Device);
+        await using var other = TestDevice.ForDesiredState(Device);
         await other.ConnectAsync(gateway.Port);
-        await Eventually.TrueAsync(() => !other.Received.IsEmpty, Patience, "the other device's state (the broker answered the subscribes)");
-        Assert.Empty(device.Received);
+        await Eventually.TrueAsync(() => !other.Desired.IsEmpty, Patience, "the other device's state (the broker answered the subscribes)");
+        Assert.Empty(device.Desired);
 
         // Only the device itself gets its desired state: an anonymous client subscribed to every device's gets nothing.
-        await using var spy = new TwinDevice("spy", "edge/v1/+/desired");
+        await using var spy = TestDevice.ForDesiredState("spy", "edge/v1/+/desired");
         await spy.ConnectAsync(gateway.Port);
-        await using var again = new TwinDevice(Device);
+        await using var again = TestDevice.ForDesiredState(Device);
         await again.ConnectAsync(gateway.Port);
-        await Eventually.TrueAsync(() => !again.Received.IsEmpty, Patience, "the device's state once more (after the spy subscribed)");
-        Assert.Empty(spy.Received);
+        await Eventually.TrueAsync(() => !again.Desired.IsEmpty, Patience, "the device's state once more (after the spy subscribed)");
+        Assert.Empty(spy.Desired);
     }
 
     [Fact]
@@ -116,9 +117,9 @@ public sealed class DesiredStateTests
         using var gateway = new GatewayProcess(kafka.BootstrapServers);
         await gateway.StartAsync();
 
-        await Eventually.TrueAsync(() => gateway.Output.Contains("Desired state consumer: Kafka error UnknownTopicOrPart", StringComparison.Ordinal), Patience, "the missing topic reported");
+        await Eventually.TrueAsync(() => gateway.Output.Contains("Desired state: Kafka error on edge.desired: UnknownTopicOrPart", StringComparison.Ordinal), Patience, "the missing topic reported");
 
-        await using var device = new TwinDevice(Device);
+        await using var device = TestDevice.ForDesiredState(Device);
         await device.ConnectAsync(gateway.Port);
         Assert.Equal(MqttClientPublishReasonCode.Success, await device.ReportAsync(1));
         Assert.Null(gateway.ExitCode);
