@@ -65,6 +65,9 @@ internal sealed class KafkaReadBack
         config.AutoOffsetReset = AutoOffsetReset.Earliest;
         config.IsolationLevel = IsolationLevel.ReadUncommitted;
         config.AllowAutoCreateTopics = false;
+        // A fetch left waiting at a partition's end (default 500 ms) delays the next step by that much: measured
+        // 1 s per partition with the default, 10-30 ms with this.
+        config.FetchWaitMaxMs = 10;
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         foreach (var (topic, topicKeys) in keys)
