@@ -39,6 +39,8 @@ public static class EdgeDevice
         Require(o.MaxPermanentRefusals >= 0, "MaxPermanentRefusals must not be negative");
         Require(o.RememberedCommandIds is >= 1 and <= 65_536, "RememberedCommandIds must be 1-65536");
         Require(o.TimeProvider is not null, "TimeProvider must be set");
+        Require(o.TimeServer is null || o.TimeServer.Length > 0, "TimeServer must be a host name or address, or null");
+        Require(o.TimeServerPort is > 0 and < 65536, "TimeServerPort must be 1-65535");
         Require(o.UseTls || (o.TlsCaCertificate is null && o.TlsClientCertificate is null), "TlsCaCertificate and TlsClientCertificate need UseTls = true");
         Require(o.TlsClientCertificate is null || o.TlsClientCertificate.HasPrivateKey, "TlsClientCertificate must carry its private key (EdgeCertificates.LoadClientCertificate(crt, key))");
     }

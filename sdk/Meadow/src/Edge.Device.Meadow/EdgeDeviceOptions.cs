@@ -122,6 +122,18 @@ public sealed class EdgeDeviceOptions
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// SNTP server (name or IPv4 address) asked for the time while <see cref="TimeProvider"/> says a year before 2020 (a
+    /// Meadow F7 whose clock was never set): normally the site gateway (<c>Sntp:Enabled=true</c>). Readings are then
+    /// stamped with the server's time; until it answers (asked in the background, at most every 60 s) they carry no time
+    /// and the gateway's receive time applies. Default null: readings use <see cref="TimeProvider"/> as it is, and a
+    /// clock before 2020 gives packs without time.
+    /// </summary>
+    public string? TimeServer { get; set; }
+
+    /// <summary>UDP port of <see cref="TimeServer"/>. Default 123.</summary>
+    public int TimeServerPort { get; set; } = 123;
+
     /// <summary>Logger factory. Default null (no logging).</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 }

@@ -18,6 +18,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
     private readonly ILogger _logger;
     private readonly DurableQueue _queue;
     private readonly ReadingBatcher _batcher;
+    private readonly TimeProvider _readingClock; // options.TimeProvider, or it corrected by SNTP (EdgeDeviceOptions.TimeServer)
 #pragma warning disable CA1859 // one type per build: MqttSession on net8.0, EdgeClientSession on netstandard2.1
     private readonly IMqttSession _session;
 #pragma warning restore CA1859
@@ -62,6 +63,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
         accessor.Current = _session;
         _sender = new PackSender(_queue, _session, options, _logger);
         _polling = new PollingScheduler(options.TimeProvider, _logger);
+        _readingClock = options.TimeServer is null ? options.TimeProvider : new SntpTimeProvider(options.TimeProvider, options.TimeServer, options.TimeServerPort);
     }
 
     public string DeviceId => _options.DeviceId;
@@ -182,7 +184,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
             ObjectDisposedException.ThrowIf(_state == 3, this);
         }
 
-        _batcher.Add(new Reading(NameOf(name, unit), value, _options.TimeProvider.GetUtcNow(), completion));
+        _batcher.Add(new Reading(NameOf(name, unit), value, _readingClock.GetUtcNow(), completion));
         return completion.Task.WaitAsync(cancellationToken);
     }
 
@@ -272,7 +274,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
 
     private SensorBinding Bind(string name, string? unit, SensorOptions? options)
     {
-        var binding = new SensorBinding(NameOf(name, unit), options, _batcher, _options.TimeProvider, n => Interlocked.Add(ref _filtered, n));
+        var binding = new SensorBinding(NameOf(name, unit), options, _batcher, _readingClock, n => Interlocked.Add(ref _filtered, n));
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_state == 3, this);

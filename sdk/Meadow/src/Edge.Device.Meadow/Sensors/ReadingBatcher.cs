@@ -105,12 +105,15 @@ internal sealed class ReadingBatcher : IDisposable
         {
             var baseTime = _readings[start].Time;
             var sequence = _sequence + 1;
-            _encoder.Begin(_buffer, 0, _buffer.Length, baseTime.ToUnixTimeMilliseconds() / 1000.0, _bootId, sequence);
+            // A clock that was never set (a board at 1970 before SNTP answered) gives no time at all: no bt and no t, so
+            // the gateway's receive time applies (docs/protocol.md), never a reading dated 1970.
+            var known = baseTime.Year >= SntpTimeProvider.FirstKnownYear;
+            _encoder.Begin(_buffer, 0, _buffer.Length, known ? baseTime.ToUnixTimeMilliseconds() / 1000.0 : 0, _bootId, sequence);
             var end = start;
             while (end < _readings.Count)
             {
                 var r = _readings[end];
-                var offset = (r.Time.ToUnixTimeMilliseconds() - baseTime.ToUnixTimeMilliseconds()) / 1000.0;
+                var offset = known ? (r.Time.ToUnixTimeMilliseconds() - baseTime.ToUnixTimeMilliseconds()) / 1000.0 : 0;
                 if (!_encoder.TryAddNumber(r.Name, r.Value, offset))
                 {
                     break;

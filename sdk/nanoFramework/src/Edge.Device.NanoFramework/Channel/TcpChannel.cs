@@ -131,7 +131,7 @@ public sealed class TcpChannel : IMqttChannel
             if (_useTls)
             {
                 _serverCertificateProblem = null;
-                var ssl = new SslStream(stream, false, _caCertificate == null ? null : ValidateWithCa, SelectClientCertificate);
+                var ssl = new SslStream(stream, false, _caCertificate == null ? null : ValidateWithCa, _clientCertificate == null ? null : SelectClientCertificate);
                 stream = ssl;
                 var clientCertificates = _clientCertificate == null ? null : new X509CertificateCollection(new[] { _clientCertificate });
                 ssl.AuthenticateAsClient(_host, clientCertificates, SslProtocols.Tls12, false);
@@ -316,8 +316,8 @@ public sealed class TcpChannel : IMqttChannel
     }
 
     /// <summary>.NET only: always offers the configured client certificate (whatever issuer list the server sends).</summary>
-    private X509Certificate? SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
-        => _clientCertificate;
+    private X509Certificate SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
+        => _clientCertificate!;
 #endif
 
     /// <summary>The IPv4 address of a numeric host or the first one DNS gives (also the SNTP clock's lookup).</summary>
