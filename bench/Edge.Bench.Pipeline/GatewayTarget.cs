@@ -11,6 +11,9 @@ internal sealed class GatewayTarget : ITarget
     public const string ShippedName = "Edge gateway";
     public const string TunedName = "Edge gateway, TieredPGO off";
 
+    /// <summary>The gateway as shipped but with <c>Kafka:Delivery=AtLeastOnce</c> (no read-back), measured beside it.</summary>
+    public const string AtLeastOnceName = "Edge gateway, AtLeastOnce";
+
     /// <summary>The runtime settings of the experimental variant (see <see cref="StartAsync"/>).</summary>
     public static readonly IReadOnlyDictionary<string, string> TunedRuntime = new Dictionary<string, string>
     {
@@ -50,29 +53,34 @@ internal sealed class GatewayTarget : ITarget
     /// runs evaluated workstation GC and UnfairSemaphoreSpinLimit=0, which now ship in Edge.Gateway.runtimeconfig.json;
     /// this one turns off TieredPGO (the instrumented tier costs CPU while a restarted gateway catches up).
     /// </param>
-    public static async Task<GatewayTarget> StartAsync(bool tunedRuntime = false)
+    /// <param name="delivery"><c>Kafka:Delivery</c>: ExactlyOnce (shipped default) or AtLeastOnce.</param>
+    public static async Task<GatewayTarget> StartAsync(bool tunedRuntime = false, string delivery = "ExactlyOnce")
     {
         var kafka = DevKafkaProcess.Start(3, [Topic + ":6"]);
         var directory = Directory.CreateTempSubdirectory("edge-bench-gw-").FullName;
         var port = Ports.Free();
         var httpPort = Ports.Free();
-        var gateway = new ChildProcess("dotnet",
-        [
-            Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"),
-            $"--Mqtt:Port={port}",
-            $"--Http:Port={httpPort}",
-            "--Mqtt:BindAddress=127.0.0.1",
-            "--Http:BindAddress=127.0.0.1",
-            $"--Storage:Path={directory}",
-            $"--Kafka:BootstrapServers={kafka.BootstrapServers}",
-            "--Gateway:Id=bench-gw",
-            "--Gateway:StatusIntervalSeconds=0",
-            "--Mqtt:AllowAnonymous=true",
-        ],
-        environment: tunedRuntime ? TunedRuntime : null);
+        var gateway = new ChildProcess("dotnet", Arguments(port, httpPort, directory, kafka.BootstrapServers, delivery), environment: tunedRuntime ? TunedRuntime : null);
         await Ports.WaitListeningAsync(port, () => gateway.HasExited);
-        return new GatewayTarget(kafka, gateway, directory, port, httpPort, tunedRuntime ? TunedName : ShippedName);
+        var name = tunedRuntime ? TunedName : delivery == "AtLeastOnce" ? AtLeastOnceName : ShippedName;
+        return new GatewayTarget(kafka, gateway, directory, port, httpPort, name);
     }
+
+    /// <summary>The gateway's command line in every benchmark (also <see cref="RestartCatchUp"/>).</summary>
+    public static string[] Arguments(int port, int httpPort, string directory, string bootstrapServers, string delivery) =>
+    [
+        Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"),
+        $"--Mqtt:Port={port}",
+        $"--Http:Port={httpPort}",
+        "--Mqtt:BindAddress=127.0.0.1",
+        "--Http:BindAddress=127.0.0.1",
+        $"--Storage:Path={directory}",
+        $"--Kafka:BootstrapServers={bootstrapServers}",
+        $"--Kafka:Delivery={delivery}",
+        "--Gateway:Id=bench-gw",
+        "--Gateway:StatusIntervalSeconds=0",
+        "--Mqtt:AllowAnonymous=true",
+    ];
 
     public IReadOnlyList<int> MeteredProcessIds() => [_gateway.Id];
 

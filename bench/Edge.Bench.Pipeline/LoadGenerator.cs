@@ -95,6 +95,39 @@ internal sealed class LoadGenerator : IAsyncDisposable
         return new LoadResult(first, NextSequence - first, acked, failed, Stopwatch.GetElapsedTime(start).TotalSeconds, start);
     }
 
+    /// <summary>Closed loop until <paramref name="count"/> publishes were acknowledged (or failed): a fixed backlog.</summary>
+    public async Task<LoadResult> RunCountAsync(long count, int window)
+    {
+        var first = NextSequence;
+        var start = Stopwatch.GetTimestamp();
+        long claimed = 0, acked = 0, failed = 0;
+        var loops = new List<Task>();
+        for (var c = 0; c < _clients.Length; c++)
+        {
+            var connection = c;
+            for (var w = 0; w < window; w++)
+            {
+                loops.Add(Task.Run(async () =>
+                {
+                    while (Interlocked.Increment(ref claimed) <= count)
+                    {
+                        if (await PublishAsync(connection, Stopwatch.GetTimestamp()))
+                        {
+                            Interlocked.Increment(ref acked);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref failed);
+                        }
+                    }
+                }));
+            }
+        }
+
+        await Task.WhenAll(loops);
+        return new LoadResult(first, NextSequence - first, acked, failed, Stopwatch.GetElapsedTime(start).TotalSeconds, start);
+    }
+
     public async Task<LoadResult> RunOpenLoopAsync(double rate, TimeSpan duration, LatencySamples latencies)
     {
         var first = NextSequence;

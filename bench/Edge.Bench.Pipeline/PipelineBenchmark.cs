@@ -29,6 +29,15 @@ internal static class PipelineBenchmark
         }
 
         var total = Stopwatch.StartNew();
+        if (options.CatchUpOnly)
+        {
+            Log($"restart catch-up only: {options.CatchUpRecords:N0} records unacknowledged at the SIGKILL, {options.CatchUpRounds} round(s)");
+            var only = await RestartCatchUp.RunAsync(options.CatchUpRecords, options.CatchUpRounds, options.Connections, options.PayloadBytes, Log);
+            Console.WriteLine();
+            Console.WriteLine(CatchUpReport.Markdown(only, options));
+            return 0;
+        }
+
         var duration = TimeSpan.FromSeconds(options.Seconds);
         Log($"pipeline benchmark: {options.Connections} connections, {options.PayloadBytes} B payloads, QoS 1, {options.Seconds:0.#} s per run, {options.Rounds} round(s), window {options.Window}");
 
@@ -64,6 +73,12 @@ internal static class PipelineBenchmark
         }
 
 
+        List<CatchUpResult> catchUps = [];
+        if (options.CatchUpRecords > 0 && options.Systems is null)
+        {
+            catchUps = await RestartCatchUp.RunAsync(options.CatchUpRecords, options.CatchUpRounds, options.Connections, options.PayloadBytes, Log);
+        }
+
         fsync.Add(FsyncProbe.Measure(probeTime));
         Log(string.Create(CultureInfo.InvariantCulture, $"fsync floor (4 KiB write + fsync): p50 {fsync[^1].P50:0.00} ms, p99 {fsync[^1].P99:0.00} ms"));
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
@@ -75,6 +90,11 @@ internal static class PipelineBenchmark
         var report = new PipelineReport(options, max, half, halfRate, fleets, total.Elapsed) { Fsync = fsync, LoadAverage = string.Join(' ', load) };
         Console.WriteLine();
         Console.WriteLine(report.Markdown());
+        if (catchUps.Count > 0)
+        {
+            Console.WriteLine(CatchUpReport.Markdown(catchUps, options));
+        }
+
         var chart = Path.Combine(options.OutDirectory ?? Path.GetTempPath(), "images", "bench-throughput.png");
         Directory.CreateDirectory(Path.GetDirectoryName(chart)!);
         report.SaveChart(chart);
@@ -88,9 +108,10 @@ internal static class PipelineBenchmark
         Mosquitto,
         Bridge,
         GatewayTunedRuntime,
+        GatewayAtLeastOnce,
     }
 
-    private static readonly Kind[] Kinds = [Kind.Gateway, Kind.Mosquitto, Kind.Bridge, Kind.GatewayTunedRuntime];
+    private static readonly Kind[] Kinds = [Kind.Gateway, Kind.GatewayAtLeastOnce, Kind.Mosquitto, Kind.Bridge, Kind.GatewayTunedRuntime];
 
     /// <summary>The systems of this run: --systems if given; --quick leaves out the tuned-runtime variant to stay under a minute.</summary>
     private static IEnumerable<Kind> Selected(PipelineOptions options)
@@ -105,6 +126,7 @@ internal static class PipelineBenchmark
             Kind.Gateway => await GatewayTarget.StartAsync(),
             Kind.Mosquitto => await MosquittoTarget.StartAsync(),
             Kind.GatewayTunedRuntime => await GatewayTarget.StartAsync(tunedRuntime: true),
+            Kind.GatewayAtLeastOnce => await GatewayTarget.StartAsync(delivery: "AtLeastOnce"),
             _ => await BridgeTarget.StartAsync(),
         };
         try

@@ -11,4 +11,14 @@ internal sealed record PipelineOptions(
     int Devices,
     double DeviceRate,
     string? OutDirectory,
-    IReadOnlyList<string>? Systems);
+    IReadOnlyList<string>? Systems)
+{
+    /// <summary>Records unacknowledged at the SIGKILL in the restart catch-up measure (0: no catch-up measure).</summary>
+    public long CatchUpRecords { get; init; }
+
+    /// <summary>Rounds of the catch-up measure (each: both backlogs × both delivery modes, interleaved).</summary>
+    public int CatchUpRounds { get; init; } = 1;
+
+    /// <summary>Only the catch-up measure (no throughput runs, no chart).</summary>
+    public bool CatchUpOnly { get; init; }
+}

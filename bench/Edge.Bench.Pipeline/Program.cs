@@ -10,11 +10,14 @@ var rounds = new Option<int>("--rounds") { Description = "Closed-loop rounds ove
 var devices = new Option<int>("--devices") { Description = "Connected devices in the fleet run (default 1000; 100 with --quick)." };
 var deviceRate = new Option<double>("--device-rate") { Description = "Messages/s per device in the fleet run (default 1).", DefaultValueFactory = _ => 1 };
 var systems = new Option<string[]?>("--systems") { Description = "Only these of gateway, mosquitto, bridge (for profiling; no report).", AllowMultipleArgumentsPerToken = true };
+var catchUp = new Option<long?>("--catchup-records") { Description = "Restart catch-up: records unacknowledged at the SIGKILL (default 100000; 2000 with --quick; 0 = skip)." };
+var catchUpRounds = new Option<int>("--catchup-rounds") { Description = "Rounds of the catch-up measure (default 1).", DefaultValueFactory = _ => 1 };
+var catchUpOnly = new Option<bool>("--catchup-only") { Description = "Only the restart catch-up measure, ExactlyOnce beside AtLeastOnce." };
 var output = new Option<string?>("--out") { Description = "Write the chart to OUT/images/bench-throughput.png (e.g. docs); default a temp folder." };
 
 var root = new RootCommand("Edge pipeline benchmark: the gateway vs Mosquitto 2 vs the naive mosquitto_sub | kcat bridge, same load, one run.")
 {
-    quick, connections, payload, seconds, window, rounds, devices, deviceRate, output, systems,
+    quick, connections, payload, seconds, window, rounds, devices, deviceRate, output, systems, catchUp, catchUpRounds, catchUpOnly,
 };
 root.SetAction(result =>
 {
@@ -29,7 +32,12 @@ root.SetAction(result =>
         result.GetResult(devices) is null ? (isQuick ? 100 : 1000) : result.GetValue(devices),
         result.GetValue(deviceRate),
         result.GetValue(output),
-        result.GetValue(systems) is { Length: > 0 } only ? only : null);
+        result.GetValue(systems) is { Length: > 0 } only ? only : null)
+    {
+        CatchUpRecords = result.GetValue(catchUp) ?? (isQuick ? 2_000 : 100_000),
+        CatchUpRounds = result.GetValue(catchUpRounds),
+        CatchUpOnly = result.GetValue(catchUpOnly),
+    };
     return PipelineBenchmark.RunAsync(options).GetAwaiter().GetResult();
 });
 return root.Parse(args).Invoke();
