@@ -46,7 +46,7 @@ public sealed class CommandPeerTests : IDisposable
         using var rig = new CommandRig(1, "--Mqtt:AllowAnonymous=false");
         var secret = await Security.DeviceSecurityTests.ProvisionAsync(rig.Gateway, "shell-01");
         await rig.StartAsync();
-        string[] login = ["-h", "127.0.0.1", "-p", rig.Gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "shell-01", "-u", "shell-01", "-P", secret];
+        string[] login = ["-h", "127.0.0.1", "-p", rig.Gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "shell-01", "-u", "shell-01", "-P", secret, "-V", "5"];
 
         // Produced before the device is online: it waits on the gateway and goes out at the SUBSCRIBE.
         await rig.ProduceAsync("shell-01", """{"id": "sh-1", "name": "reboot", "args": {"seconds": 30}}""");
