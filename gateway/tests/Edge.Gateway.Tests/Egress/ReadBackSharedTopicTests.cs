@@ -9,6 +9,8 @@ namespace Edge.Gateway.Tests.Egress;
 /// would skip its own record at that offset and lose it. B differs from A by its gateway id and log (another site),
 /// by its log only (same <c>Gateway:Id</c>, e.g. a replaced SD card), or by its gateway id only (A's log copied by hand
 /// into B's directory: the same log id, and records with the same offsets and payloads).
+/// Mutations checked: ignoring edge.gateway in the read-back's match fails OtherIdCopiedLog (A's 120 records lost),
+/// ignoring edge.log fails SameIdOwnLog (the same).
 /// </summary>
 public sealed class ReadBackSharedTopicTests
 {
