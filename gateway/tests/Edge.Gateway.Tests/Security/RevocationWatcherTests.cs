@@ -64,7 +64,9 @@ public sealed class RevocationWatcherTests : IAsyncDisposable
         await PollAsync(1);
 
         await File.WriteAllTextAsync(_parts.Store.FilePath, "{\"devices\": [", TestContext.Current.CancellationToken); // a half-finished hand edit
-        SetModified(TimeSpan.FromMinutes(-2)); // changes are noticed by modification time, and two writes within one clock tick can carry the same one (Linux multigrain timestamps): keep each version distinct
+        // Changes are noticed by modification time, and two writes within one clock tick can carry the same one (Linux
+        // multigrain timestamps): each hand-written version gets its own.
+        SetModified(TimeSpan.FromMinutes(-2));
         await PollAsync(0);
         Assert.NotNull(_parts.Store.Problem);
         await device.PingAsync(TestContext.Current.CancellationToken);
