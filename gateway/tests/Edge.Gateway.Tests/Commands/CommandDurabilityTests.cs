@@ -1,3 +1,5 @@
+extern alias meadow;
+
 using Confluent.Kafka;
 using Edge.Testing;
 
@@ -30,7 +32,7 @@ public sealed class CommandDurabilityTests
         // The device runs the Meadow SDK: it executes each id once (its handler counts) however often it is sent.
         var queue = Directory.CreateTempSubdirectory("edge-cmd-kill-");
         var executed = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var device = Edge.Device.Meadow.EdgeDevice.Create(CommandPeerTests.MeadowOptions(rig.Gateway.Port, "dev-k", queue.FullName));
+        await using var device = meadow::Edge.Device.Meadow.EdgeDevice.Create(CommandPeerTests.MeadowOptions(rig.Gateway.Port, "dev-k", queue.FullName));
         device.OnCommand("blink", (command, _) =>
         {
             executed.Enqueue(command.Id);

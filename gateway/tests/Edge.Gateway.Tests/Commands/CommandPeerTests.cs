@@ -1,6 +1,8 @@
+extern alias meadow;
+
 using System.Collections.Concurrent;
-using Edge.Device.Meadow;
 using Edge.Protocol.Commands;
+using meadow::Edge.Device.Meadow;
 
 namespace Edge.Gateway.Tests.Commands;
 
