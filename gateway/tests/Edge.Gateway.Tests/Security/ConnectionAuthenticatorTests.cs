@@ -16,7 +16,7 @@ public sealed class ConnectionAuthenticatorTests
     [Fact]
     public void Validate_AnonymousWhenAnonymousRefused_BadUserNameOrPasswordNotAuthenticated()
     {
-        var parts = new SecurityParts(allowAnonymous: false);
+        using var parts = new SecurityParts(allowAnonymous: false);
 
         var e = Connect("board-1");
         parts.Authenticator.Validate(e);
@@ -29,7 +29,7 @@ public sealed class ConnectionAuthenticatorTests
     [Fact]
     public void Validate_AnonymousWhenAllowedAndIdNotProvisioned_AcceptedButNotAuthenticated()
     {
-        var parts = new SecurityParts(allowAnonymous: true);
+        using var parts = new SecurityParts(allowAnonymous: true);
 
         var e = Connect("third-party-sensor");
         parts.Authenticator.Validate(e);
@@ -43,7 +43,7 @@ public sealed class ConnectionAuthenticatorTests
     [InlineData(true)]
     public void Validate_RightSecret_AcceptedAndAuthenticated(bool allowAnonymous)
     {
-        var parts = new SecurityParts(allowAnonymous);
+        using var parts = new SecurityParts(allowAnonymous);
         var secret = parts.Cli.Add("esp32-01", rotate: false);
 
         var e = Connect("esp32-01", "esp32-01", secret);
@@ -58,7 +58,7 @@ public sealed class ConnectionAuthenticatorTests
     [InlineData(true)] // whoever presents a credential is checked, even when anonymous clients are allowed
     public void Validate_WrongSecretOrAnotherDevicesUserName_RefusedNotAuthenticated(bool allowAnonymous)
     {
-        var parts = new SecurityParts(allowAnonymous);
+        using var parts = new SecurityParts(allowAnonymous);
         var secret = parts.Cli.Add("esp32-01", rotate: false);
         parts.Cli.Add("esp32-02", rotate: false);
 
@@ -77,7 +77,7 @@ public sealed class ConnectionAuthenticatorTests
     [Fact]
     public void Validate_RevokedDeviceWithItsSecret_NotAuthorized()
     {
-        var parts = new SecurityParts(allowAnonymous: false);
+        using var parts = new SecurityParts(allowAnonymous: false);
         var secret = parts.Cli.Add("esp32-01", rotate: false);
         parts.Cli.Revoke("esp32-01");
 
@@ -93,7 +93,7 @@ public sealed class ConnectionAuthenticatorTests
     [InlineData(MqttProtocolVersion.V311, MqttConnectReasonCode.ServerUnavailable)] // 3.1.1 has no 0x9F: 0x03, which devices retry
     public void Validate_AfterFiveWrongSecrets_RightSecretRefusedUntilTheLockoutEndsOtherIdsFromTheAddressNot(MqttProtocolVersion version, MqttConnectReasonCode lockedOut)
     {
-        var parts = new SecurityParts(allowAnonymous: false);
+        using var parts = new SecurityParts(allowAnonymous: false);
         var secret = parts.Cli.Add("esp32-01", rotate: false);
         var neighbour = parts.Cli.Add("esp32-02", rotate: false);
         for (var i = 0; i < FailedAuthLimiter.MaxFailures; i++)
@@ -124,7 +124,7 @@ public sealed class ConnectionAuthenticatorTests
     [Fact]
     public void Validate_GatewayWideFailureCapReached_OnlySecretsVerifiedBeforeGetThrough()
     {
-        var parts = new SecurityParts(allowAnonymous: false);
+        using var parts = new SecurityParts(allowAnonymous: false);
         var known = parts.Cli.Add("known", rotate: false);
         var fresh = parts.Cli.Add("fresh", rotate: false);
         parts.Authenticator.Validate(Connect("known", "known", known));
@@ -151,7 +151,7 @@ public sealed class ConnectionAuthenticatorTests
     [Fact]
     public void Validate_AnonymousWithoutSecretRepeatedly_NeverLocksOutTheId()
     {
-        var parts = new SecurityParts(allowAnonymous: false);
+        using var parts = new SecurityParts(allowAnonymous: false);
         var secret = parts.Cli.Add("esp32-01", rotate: false);
         for (var i = 0; i < FailedAuthLimiter.MaxFailures * 2; i++)
         {
@@ -170,7 +170,7 @@ public sealed class ConnectionAuthenticatorTests
     [InlineData("revoked-device", true)]
     public void Validate_AnonymousWithTheIdOfAProvisionedDevice_RefusedEvenWhenAnonymousIsAllowed(string id, bool withSecret)
     {
-        var parts = new SecurityParts(allowAnonymous: true);
+        using var parts = new SecurityParts(allowAnonymous: true);
         if (withSecret)
         {
             parts.Cli.Add(id, rotate: false);
@@ -198,7 +198,7 @@ public sealed class ConnectionAuthenticatorTests
     [Fact]
     public void Validate_ClientCertificate_AcceptedForItsCommonNameOnlyAndRefusedOnceRevoked()
     {
-        var parts = new SecurityParts(allowAnonymous: false);
+        using var parts = new SecurityParts(allowAnonymous: false);
         parts.Cli.RecordCertificate("cert-device");
         using var certificate = Certificate("cert-device");
 
@@ -223,7 +223,7 @@ public sealed class ConnectionAuthenticatorTests
     [Fact]
     public void TakeInvalidated_AfterRevokeAndRotateInTheCli_ReturnsThoseDevicesOnceAndKeepsTheOthers()
     {
-        var parts = new SecurityParts(allowAnonymous: false);
+        using var parts = new SecurityParts(allowAnonymous: false);
         var secrets = new[] { "dev-a", "dev-b", "dev-c" }.ToDictionary(id => id, id => parts.Cli.Add(id, rotate: false));
         parts.Cli.RecordCertificate("cert-device");
         using var certificate = Certificate("cert-device");
@@ -248,7 +248,7 @@ public sealed class ConnectionAuthenticatorTests
     [Fact]
     public void OnDisconnected_TakeoverKeepsTheNewConnectionsCredentialOtherEndsForgetIt()
     {
-        var parts = new SecurityParts(allowAnonymous: false);
+        using var parts = new SecurityParts(allowAnonymous: false);
         var secret = parts.Cli.Add("esp32-01", rotate: false);
         parts.Authenticator.Validate(Connect("esp32-01", "esp32-01", secret));
 

@@ -25,7 +25,7 @@ public sealed class PublishAuthorizerTests
     [InlineData("edge/v1/esp32-01/#", true)]
     public void RefusePublish_LoggedInDevice_OnlyUnderItsOwnTopics(string topic, bool refused)
     {
-        var parts = LoggedIn(allowAnonymous: false, "esp32-01");
+        using var parts = LoggedIn(allowAnonymous: false, "esp32-01");
 
         var e = Publish("esp32-01", topic);
         var result = parts.Authorizer.RefusePublish(e);
@@ -39,7 +39,7 @@ public sealed class PublishAuthorizerTests
     [Fact]
     public void RefusePublish_LoggedInDeviceWhenAnonymousAllowed_StillConfinedToItsTopics()
     {
-        var parts = LoggedIn(allowAnonymous: true, "esp32-01");
+        using var parts = LoggedIn(allowAnonymous: true, "esp32-01");
 
         Assert.True(parts.Authorizer.RefusePublish(Publish("esp32-01", "edge/v1/esp32-02/cmd/reboot")));
         Assert.False(parts.Authorizer.RefusePublish(Publish("esp32-01", "edge/v1/esp32-01/telemetry")));
@@ -48,7 +48,7 @@ public sealed class PublishAuthorizerTests
     [Fact]
     public void RefusePublish_AnonymousClientWhenAllowed_FreeExceptTheGatewaysOwnTopics()
     {
-        var parts = new SecurityParts(allowAnonymous: true);
+        using var parts = new SecurityParts(allowAnonymous: true);
         parts.Authenticator.Validate(Connect("third-party"));
 
         Assert.False(parts.Authorizer.RefusePublish(Publish("third-party", "site/boiler/temperature")));
@@ -58,7 +58,7 @@ public sealed class PublishAuthorizerTests
     [Fact]
     public void RefusePublish_AfterTheDeviceDisconnectedWhenAnonymousRefused_AclStillApplies()
     {
-        var parts = LoggedIn(allowAnonymous: false, "esp32-01");
+        using var parts = LoggedIn(allowAnonymous: false, "esp32-01");
         parts.Authenticator.OnDisconnected("esp32-01", MqttClientDisconnectType.Clean);
 
         Assert.True(parts.Authorizer.RefusePublish(Publish("esp32-01", "edge/v1/esp32-02/telemetry")));
@@ -73,7 +73,7 @@ public sealed class PublishAuthorizerTests
     [InlineData("$edge/#", true)]
     public void AuthorizeSubscription_LoggedInDevice_OnlyItsOwnTopics(string filter, bool refused)
     {
-        var parts = LoggedIn(allowAnonymous: false, "esp32-01");
+        using var parts = LoggedIn(allowAnonymous: false, "esp32-01");
 
         var e = Subscribe("esp32-01", filter);
         parts.Authorizer.AuthorizeSubscription(e);
@@ -83,6 +83,7 @@ public sealed class PublishAuthorizerTests
         Assert.Equal(refused ? 1 : 0, parts.Metrics.Refusals.GetValueOrDefault("publish:subscribe_not_authorized"));
     }
 
+    // The caller disposes it.
     private static SecurityParts LoggedIn(bool allowAnonymous, string id)
     {
         var parts = new SecurityParts(allowAnonymous);

@@ -106,7 +106,7 @@ public sealed class RevocationWatcherTests : IAsyncDisposable
         _watcher.Dispose();
         await _server.StopAsync();
         _server.Dispose();
-        _parts.Authenticator.Dispose();
+        _parts.Dispose();
     }
 
     // Provisions the device in the CLI, connects it over MQTT 5 with its secret, starts the watcher on first use.

@@ -23,7 +23,7 @@ namespace Edge.Gateway.Tests.Security;
 /// ('device add', 'device revoke', 'cert device' in another process). <see cref="Connect"/> builds the event MQTTnet
 /// raises for a CONNECT from MQTTnet's own channel and packet types.
 /// </summary>
-internal sealed class SecurityParts
+internal sealed class SecurityParts : IDisposable
 {
     public SecurityParts(bool allowAnonymous)
     {
@@ -87,6 +87,13 @@ internal sealed class SecurityParts
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256);
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    /// <summary>Removes the temp directory.</summary>
+    public void Dispose()
+    {
+        Authenticator.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
     }
 
     /// <summary>The value of a gauge or counter sample in the metrics registry (0 when absent).</summary>
