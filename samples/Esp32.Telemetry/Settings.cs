@@ -24,6 +24,22 @@ public static class Settings
     /// </summary>
     public const string GatewayCaPem = "";
 
+    /// <summary>
+    /// The device's client certificate in PEM (<c>Edge.Gateway cert device ID</c> writes <c>ID.crt</c>), used with
+    /// <see cref="UseTls"/> together with <see cref="ClientKeyPem"/>; empty presents none (the secret logs in).
+    /// </summary>
+    public const string ClientCertificatePem = "";
+
+    /// <summary>The private key of <see cref="ClientCertificatePem"/> in PEM (<c>ID.key</c>).</summary>
+    public const string ClientKeyPem = "";
+
+    /// <summary>
+    /// SNTP server asked while the board's clock is unknown: the gateway (<c>Sntp:Enabled=true</c>) at a site without
+    /// internet, usually <see cref="GatewayHost"/>. Empty: none (readings carry no time until the Wi-Fi helper's
+    /// internet SNTP sets the clock).
+    /// </summary>
+    public const string TimeServer = "";
+
     /// <summary>The device id the installer provisioned on the gateway: 1-64 of [A-Za-z0-9._-].</summary>
     public const string DeviceId = "esp32-01";
 

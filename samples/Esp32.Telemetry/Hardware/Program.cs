@@ -36,7 +36,9 @@ public static class Program
         }
 
         var ca = Settings.GatewayCaPem.Length == 0 ? null : new X509Certificate(Settings.GatewayCaPem);
-        var channel = new TcpChannel(Settings.GatewayHost, Settings.GatewayPort, Settings.UseTls, ca);
+        var channel = Settings.UseTls && Settings.ClientCertificatePem.Length > 0
+            ? new TcpChannel(Settings.GatewayHost, Settings.GatewayPort, ca, DeviceCertificate.FromPem(Settings.ClientCertificatePem, Settings.ClientKeyPem))
+            : new TcpChannel(Settings.GatewayHost, Settings.GatewayPort, Settings.UseTls, ca);
         var sensor = new ReconnectingClimateSensor(
             new Bme280Opener(Settings.I2cDataPin, Settings.I2cClockPin),
             new int[] { Bme280.DefaultI2cAddress, Bme280.SecondaryI2cAddress });
@@ -45,6 +47,7 @@ public static class Program
         {
             DeviceId = Settings.DeviceId,
             Secret = Settings.DeviceSecret,
+            TimeServer = Settings.TimeServer.Length == 0 ? null : Settings.TimeServer,
             Mqtt = mqtt,
         });
         app.Start();
