@@ -50,7 +50,7 @@ if [ ${#packages[@]} -gt 0 ]; then
 fi
 
 # Local dotnet tools (.config/dotnet-tools.json): sharpfuzz instruments assemblies for the AFL run.
-dotnet tool restore >/dev/null
+dotnet tool restore >/dev/null || echo "test.sh: dotnet tool restore failed; the AFL fuzz test (gateway/tests) will say so" >&2
 
 results="$(mktemp -d)"
 log="$results/test.log"
