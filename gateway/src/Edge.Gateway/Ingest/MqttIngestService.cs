@@ -207,7 +207,9 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            result = qos == 0 ? _log.Append(record) : await _log.AppendAsync(record, e.CancellationToken);
+            // Under the gate, wait for the fsync even when the connection goes (a takeover cancels its token): a record
+            // that becomes durable after the wait was abandoned would be unknown to the check, and logged again.
+            result = qos == 0 ? _log.Append(record) : await _log.AppendAsync(record, device is null ? e.CancellationToken : CancellationToken.None);
             if (device is not null && result.Status == AppendStatus.Appended)
             {
                 device.Record(identity); // durable now
