@@ -116,7 +116,7 @@ public sealed class TcpChannel : IMqttChannel
         var opened = false;
         try
         {
-            var address = ResolveIPv4(_host);
+            var address = HostAddress.ResolveIPv4(_host) ?? throw new MqttChannelException("no IPv4 address for " + _host);
             socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             socket.Connect(new IPEndPoint(address, _port));
 #if NANOFRAMEWORK_1_0
@@ -319,30 +319,4 @@ public sealed class TcpChannel : IMqttChannel
     private X509Certificate SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
         => _clientCertificate!;
 #endif
-
-    /// <summary>The IPv4 address of a numeric host or the first one DNS gives (also the SNTP clock's lookup).</summary>
-    internal static IPAddress ResolveIPv4(string host)
-    {
-        var numeric = host.Length > 0;
-        for (var i = 0; i < host.Length; i++)
-        {
-            numeric &= host[i] == '.' || (host[i] >= '0' && host[i] <= '9');
-        }
-
-        if (numeric)
-        {
-            return IPAddress.Parse(host);
-        }
-
-        var addresses = Dns.GetHostEntry(host).AddressList;
-        for (var i = 0; i < addresses.Length; i++)
-        {
-            if (addresses[i].AddressFamily == AddressFamily.InterNetwork)
-            {
-                return addresses[i];
-            }
-        }
-
-        throw new MqttChannelException("no IPv4 address for " + host);
-    }
 }

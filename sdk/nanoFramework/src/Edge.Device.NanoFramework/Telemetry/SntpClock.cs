@@ -133,7 +133,13 @@ public sealed class SntpClock : IWallClock
         try
         {
             socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            socket.Connect(new IPEndPoint(TcpChannel.ResolveIPv4(_host), _port));
+            var address = HostAddress.ResolveIPv4(_host);
+            if (address == null)
+            {
+                return "SNTP to " + _host + ": no IPv4 address for " + _host;
+            }
+
+            socket.Connect(new IPEndPoint(address, _port));
             Array.Clear(_request, 0, _request.Length);
             _request[0] = 0x23; // LI 0, version 4, mode 3 (client)
             var sent = LocalTicks;
@@ -169,10 +175,6 @@ public sealed class SntpClock : IWallClock
 #else
             return "SNTP to " + _host + ":" + _port + " failed (" + e.Message + ")";
 #endif
-        }
-        catch (MqttChannelException e)
-        {
-            return "SNTP to " + _host + ": " + e.Message; // no IPv4 address for the name
         }
         finally
         {
