@@ -49,6 +49,8 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
     private readonly Prometheus.Counter _dropped;
     private readonly Prometheus.Gauge _tracked;
     private readonly CancellationTokenSource _stop = new();
+    private int _stopped;
+    private int _disposed;
     private readonly object _insertLock = new();
     private readonly SemaphoreSlim _snapshotLock = new(1, 1);
     private Task? _snapshots;
@@ -226,6 +228,11 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
     /// <summary>Stops the loop and writes a last snapshot (after the broker stopped: nothing changes any more).</summary>
     public async Task StopAsync()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return; // the host stops, then disposes: the second call has nothing left to do (and the token is gone)
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_snapshots is not null)
         {
@@ -236,6 +243,11 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
         _snapshotLock.Dispose();
