@@ -29,4 +29,7 @@ public sealed class FleetScenarioTests
 
     [Fact(Timeout = 400_000)]
     public Task PowerReturn_1000DevicesConnectAtOnce_NothingLostOrReordered() => ScenarioRun.AssertPassesAsync(new PowerReturnScenario());
+
+    [Fact(Timeout = 420_000)]
+    public Task CrashStorm_TenPowerCutsKafkaOutageRebootsFlaps_EveryReadingOnceInOrder() => ScenarioRun.AssertPassesAsync(new CrashStormScenario());
 }

@@ -17,18 +17,21 @@ internal static class DeliveryAnalysis
     /// <param name="ledgers">What each device recorded and was promised; null for Kafka-only mode.</param>
     /// <param name="devices">Devices to judge; records of other devices are ignored. Null = every device seen.</param>
     /// <param name="exactlyOnce">Whether a pack seen twice by (device, bid, seq) fails the report.</param>
-    public static DeliveryReport Analyze(IEnumerable<TelemetryObservation> observations, IEnumerable<DeviceLedger>? ledgers, IReadOnlySet<string>? devices = null, bool exactlyOnce = false)
+    /// <param name="toleratesProducerRetries">Copies of one log record (same edge.log/edge.offset) are reported, not failed:
+    /// see <see cref="DeliveryReport.ToleratesProducerRetries"/>. Copies the ingest logged twice still fail.</param>
+    public static DeliveryReport Analyze(IEnumerable<TelemetryObservation> observations, IEnumerable<DeviceLedger>? ledgers, IReadOnlySet<string>? devices = null, bool exactlyOnce = false, bool toleratesProducerRetries = false)
     {
         var byDevice = observations.Where(o => devices is null || devices.Contains(o.DeviceId)).GroupBy(o => o.DeviceId).ToDictionary(g => g.Key, g => g.ToList());
         var report = ledgers is null ? AnalyzeGaps(byDevice) : AnalyzeLedgers(byDevice, ledgers);
         var (copies, resent) = IdentityCopies(byDevice);
         var problems = report.Problems;
-        if (exactlyOnce && copies > 0)
+        var failing = toleratesProducerRetries ? copies - resent : copies;
+        if (exactlyOnce && failing > 0)
         {
             problems = [$"{copies} packs in Kafka more than once by (device, bid, seq) with Kafka:Delivery=ExactlyOnce: {resent} re-sent by the gateway's egress (same edge.log/edge.offset), {copies - resent} logged twice by the ingest (different offsets)", .. problems];
         }
 
-        return report with { IdentityDuplicates = copies, ResentByGateway = resent, ExactlyOnce = exactlyOnce, Problems = problems };
+        return report with { IdentityDuplicates = copies, ResentByGateway = resent, ExactlyOnce = exactlyOnce, ToleratesProducerRetries = toleratesProducerRetries, Problems = problems };
     }
 
     /// <summary>Copies after the first of each (device, bid, seq), and how many of them repeat the first copy's log position.</summary>

@@ -14,6 +14,7 @@ internal sealed class KafkaOutageScenario : IScenario
         await using var site = await context.OpenSiteAsync(new SiteOptions
         {
             Fleet = new FleetOptions { Devices = context.Devices(4), ReadingInterval = TimeSpan.FromMilliseconds(500), IdPrefix = "kafka" },
+            TakesKafkaDown = true,
         });
         await site.PowerOnDevicesAsync(TimeSpan.FromSeconds(60));
         site.StartRecording();

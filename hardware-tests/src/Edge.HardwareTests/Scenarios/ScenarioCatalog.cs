@@ -1,6 +1,6 @@
 namespace Edge.HardwareTests.Scenarios;
 
-/// <summary>The eight scenarios, in the issue's order.</summary>
+/// <summary>The scenarios: the eight of the hardware-tests issue in its order, then the crash storm of issue 16.</summary>
 internal static class ScenarioCatalog
 {
     public static IReadOnlyList<IScenario> All { get; } =
@@ -13,6 +13,7 @@ internal static class ScenarioCatalog
         new DeviceRebootScenario(),
         new LogFullScenario(),
         new PowerReturnScenario(),
+        new CrashStormScenario(),
     ];
 
     /// <summary>The scenario with this name (case-insensitive).</summary>

@@ -13,6 +13,14 @@ internal sealed class SiteOptions
     /// <summary>Extra gateway arguments, e.g. --Storage:MaxBytes=… (simulated mode).</summary>
     public IReadOnlyList<string> GatewayArguments { get; init; } = [];
 
+    /// <summary>
+    /// The scenario takes Kafka down (simulated: librdkafka's mock cluster). The mock appends some of the idempotent
+    /// producer's retried batches a second time (it checks sequence numbers only for transactional producers; see
+    /// NotLeaderForPartitionTests), which a real broker refuses as duplicate sequences, so copies of one log record
+    /// (same edge.log/edge.offset) are reported but do not fail ExactlyOnce; copies the ingest logged twice still do.
+    /// </summary>
+    public bool TakesKafkaDown { get; init; }
+
     /// <summary>Longest wait for the devices to drain and Kafka to hold every promised reading. Default 90 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(90);
 }
