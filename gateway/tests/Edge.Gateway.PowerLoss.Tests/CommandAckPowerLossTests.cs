@@ -19,25 +19,14 @@ namespace Edge.Gateway.PowerLoss.Tests;
 [Trait("Category", "PowerLoss")]
 public sealed class CommandAckPowerLossTests
 {
-    private const string Commands = "edge.commands", Results = "edge.command-results";
+    private const string Commands = PowerLossGateway.Commands, Results = PowerLossGateway.Results;
 
     [Fact]
     public async Task PowerCut_RightAfterTheCmdAckPuback_ResultReachesKafkaOnceAfterRestart()
     {
-        await using var fs = await CrashFs.MountAsync(new CrashFsOptions());
-        var data = PosixSync.CreateDirectories(fs.Path, "data");
-        using var kafka = MockKafkaCluster.Start(1);
-        foreach (var topic in new[] { "edge.telemetry", Commands, Results, "edge.presence", "edge.desired", "edge.reported", "edge.deadletter" })
-        {
-            kafka.CreateTopic(topic, 1, 1);
-        }
-
-        using var gateway = new GatewayProcess(new DirectoryInfo(data), kafka.BootstrapServers);
-        await gateway.StartAsync();
-        NativeLibrdkafka.EnsureLoaded();
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, Acks = Acks.All }).Build();
-        await producer.ProduceAsync(Commands, new Message<string, string> { Key = "warm-up", Value = """{"id":"w","name":"blink"}""" });
-        Assert.Single(KafkaReader.ReadAll(kafka.BootstrapServers, Results, 1, TimeSpan.FromSeconds(60)));
+        await using var rig = await PowerLossGateway.StartAsync();
+        var (fs, kafka, gateway) = (rig.Fs, rig.Kafka, rig.Gateway);
+        var producer = await rig.CommandProducerAsync();
 
         var received = new List<string>();
         using (var device = await ConnectAsync(gateway.Port, received))
@@ -52,7 +41,7 @@ public sealed class CommandAckPowerLossTests
             var length = EdgeCommandCodec.EncodeAck(ack, 0, ack.Length, "a-1", true, "blinked");
             var puback = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(EdgeTopics.CommandAck("dev-ack")).WithPayload(ack.AsSpan(0, length).ToArray()).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             Assert.Equal(MqttClientPublishReasonCode.Success, puback.ReasonCode);
-            var cut = await fs.PowerCutAsync(() => gateway.Kill());
+            var cut = await rig.CutAsync();
             await fs.SetFsyncDelayAsync(TimeSpan.Zero);
             kafka.SetAllBrokersUp();
             await gateway.StartAsync();

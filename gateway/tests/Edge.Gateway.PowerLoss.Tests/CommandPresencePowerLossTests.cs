@@ -22,17 +22,8 @@ public sealed class CommandPresencePowerLossTests
     [Fact]
     public async Task PowerCut_AfterTheFirstPuback_ConnectedRecordSurvivesAheadOfTheMessage()
     {
-        await using var fs = await CrashFs.MountAsync(new CrashFsOptions());
-        var data = PosixSync.CreateDirectories(fs.Path, "data");
-        using var kafka = MockKafkaCluster.Start(1);
-        foreach (var topic in new[] { Telemetry, "edge.commands", "edge.command-results", Presence, "edge.desired", "edge.reported", "edge.deadletter" })
-        {
-            kafka.CreateTopic(topic, 1, 1);
-        }
-
-        using var gateway = new GatewayProcess(new DirectoryInfo(data), kafka.BootstrapServers);
-        await gateway.StartAsync();
-        NativeLibrdkafka.EnsureLoaded();
+        await using var rig = await PowerLossGateway.StartAsync();
+        var (fs, kafka, gateway) = (rig.Fs, rig.Kafka, rig.Gateway);
         kafka.SetAllBrokersDown();
         await fs.SetFsyncDelayAsync(TimeSpan.FromMilliseconds(300));
 
@@ -41,7 +32,7 @@ public sealed class CommandPresencePowerLossTests
             await device.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", gateway.Port).WithClientId("dev-p").WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithTimeout(TimeSpan.FromSeconds(20)).Build());
             var puback = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("edge/v1/dev-p/telemetry").WithPayload("dev-p:0").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             Assert.Equal(MqttClientPublishReasonCode.Success, puback.ReasonCode);
-            var cut = await fs.PowerCutAsync(() => gateway.Kill());
+            var cut = await rig.CutAsync();
             await fs.SetFsyncDelayAsync(TimeSpan.Zero);
             kafka.SetAllBrokersUp();
             await gateway.StartAsync();

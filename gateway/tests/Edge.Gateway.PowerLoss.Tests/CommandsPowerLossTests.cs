@@ -20,27 +20,16 @@ namespace Edge.Gateway.PowerLoss.Tests;
 [Trait("Category", "PowerLoss")]
 public sealed class CommandsPowerLossTests
 {
-    private const string Commands = "edge.commands", Results = "edge.command-results";
+    private const string Commands = PowerLossGateway.Commands, Results = PowerLossGateway.Results;
 
     [Fact]
     public async Task PowerCut_RightAfterTheKafkaCommit_CommandDeliveredAfterRestartOneResultOk()
     {
-        await using var fs = await CrashFs.MountAsync(new CrashFsOptions());
-        var data = PosixSync.CreateDirectories(fs.Path, "data");
-        using var kafka = MockKafkaCluster.Start(1);
-        foreach (var topic in new[] { "edge.telemetry", Commands, Results, "edge.presence", "edge.desired", "edge.reported", "edge.deadletter" })
-        {
-            kafka.CreateTopic(topic, 1, 1);
-        }
-
-        using var gateway = new GatewayProcess(new DirectoryInfo(data), kafka.BootstrapServers);
-        await gateway.StartAsync();
-        NativeLibrdkafka.EnsureLoaded();
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, Acks = Acks.All }).Build();
+        await using var rig = await PowerLossGateway.StartAsync();
+        var (fs, kafka, gateway) = (rig.Fs, rig.Kafka, rig.Gateway);
 
         // The consumer answers (its group joined), and the device is known (it connected once).
-        await producer.ProduceAsync(Commands, new Message<string, string> { Key = "warm-up", Value = """{"id":"w","name":"blink"}""" });
-        Assert.Single(KafkaReader.ReadAll(kafka.BootstrapServers, Results, 1, TimeSpan.FromSeconds(60)));
+        var producer = await rig.CommandProducerAsync();
         using (var once = new MqttClientFactory().CreateMqttClient())
         {
             await once.ConnectAsync(Options(gateway.Port, "dev-pl"));
@@ -50,7 +39,7 @@ public sealed class CommandsPowerLossTests
         await fs.SetFsyncDelayAsync(TimeSpan.FromSeconds(2));
         await producer.ProduceAsync(Commands, new Message<string, string> { Key = "dev-pl", Value = """{"id":"pl-1","name":"blink","args":{"times":2},"ttl_s":600}""" });
         await Eventually.TrueAsync(() => Committed(kafka) == 2, TimeSpan.FromSeconds(60), "the command's offset to be committed");
-        var cut = await fs.PowerCutAsync(() => gateway.Kill());
+        var cut = await rig.CutAsync();
         await fs.SetFsyncDelayAsync(TimeSpan.Zero);
         await gateway.StartAsync();
 

@@ -21,15 +21,11 @@ public sealed class ExactlyOncePowerLossTests
     [InlineData("AtLeastOnce", 2)]
     public async Task PowerCut_RightAfterAPuback_ResendAfterRestartInKafkaOnceOnlyWithTheFilter(string delivery, int copies)
     {
-        await using var fs = await CrashFs.MountAsync(new CrashFsOptions());
-        var data = PosixSync.CreateDirectories(fs.Path, "data");
-        using var kafka = MockKafkaCluster.Start(1);
-        kafka.CreateTopic(Topic, 3, 1);
-        using var gateway = new GatewayProcess(new DirectoryInfo(data), kafka.BootstrapServers, $"--Kafka:Delivery={delivery}");
-        await gateway.StartAsync();
+        await using var rig = await PowerLossGateway.StartAsync(new PowerLossGatewayOptions { Topics = [Topic], Partitions = 3, GatewayArguments = [$"--Kafka:Delivery={delivery}"] });
+        var (kafka, gateway) = (rig.Kafka, rig.Gateway);
 
         await PublishAsync(gateway.Port, Pack(11, 1), Pack(11, 2)); // PUBACKed: fsynced
-        var cut = await fs.PowerCutAsync(() => gateway.Kill());
+        var cut = await rig.CutAsync();
         await gateway.StartAsync();
         await PublishAsync(gateway.Port, Pack(11, 2), Pack(11, 3)); // the device never saw seq 2's PUBACK; then a marker
 

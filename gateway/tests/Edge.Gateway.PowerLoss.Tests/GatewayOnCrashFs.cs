@@ -19,21 +19,21 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
     private readonly List<string> _recoveryLines = [];
     private int _outputSeen;
 
-    private GatewayOnCrashFs(CrashFs fs, MockKafkaCluster kafka, GatewayProcess gateway, string dataDirectory)
+    private readonly PowerLossGateway _rig;
+
+    private GatewayOnCrashFs(PowerLossGateway rig)
     {
-        Fs = fs;
-        Kafka = kafka;
-        Gateway = gateway;
-        DataDirectory = dataDirectory;
+        _rig = rig;
+        _outputSeen = rig.Gateway.Output.Length;
     }
 
-    public CrashFs Fs { get; }
+    public CrashFs Fs => _rig.Fs;
 
-    public MockKafkaCluster Kafka { get; }
+    public MockKafkaCluster Kafka => _rig.Kafka;
 
-    public GatewayProcess Gateway { get; }
+    public GatewayProcess Gateway => _rig.Gateway;
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _rig.DataDirectory;
 
     public List<TestPublisher> Devices { get; } = [];
 
@@ -50,25 +50,16 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
     /// <paramref name="storagePath"/> itself.
     /// </summary>
     public static async Task<GatewayOnCrashFs> StartAsync(string storagePath, bool createDataDirectory, TimeSpan fsyncDelay, params string[] gatewayArguments)
-    {
-        var fs = await CrashFs.MountAsync(new CrashFsOptions { FsyncDelay = fsyncDelay });
-        var data = createDataDirectory ? PosixSync.CreateDirectories(fs.Path, storagePath) : Path.Combine(fs.Path, storagePath);
-        var kafka = MockKafkaCluster.Start(3);
-        kafka.CreateTopic(Topic, 3, 3);
-        var gateway = new GatewayProcess(new DirectoryInfo(data), kafka.BootstrapServers, gatewayArguments);
-        var rig = new GatewayOnCrashFs(fs, kafka, gateway, data);
-        try
+        => new(await PowerLossGateway.StartAsync(new PowerLossGatewayOptions
         {
-            await gateway.StartAsync();
-            rig._outputSeen = gateway.Output.Length;
-            return rig;
-        }
-        catch
-        {
-            await rig.DisposeAsync();
-            throw;
-        }
-    }
+            Brokers = 3,
+            Topics = [Topic],
+            Partitions = 3,
+            StoragePath = storagePath,
+            CreateDataDirectory = createDataDirectory,
+            FsyncDelay = fsyncDelay,
+            GatewayArguments = gatewayArguments,
+        }));
 
     /// <summary>Starts <paramref name="count"/> devices publishing QoS 1 continuously (they survive restarts).</summary>
     public void StartLoad(int count, int payloadBytes, string prefix)
@@ -268,9 +259,7 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
             await device.DisposeAsync();
         }
 
-        Gateway.Dispose();
-        await Fs.DisposeAsync();
-        Kafka.Dispose();
+        await _rig.DisposeAsync();
         _load.Dispose();
     }
 }
