@@ -2,12 +2,14 @@
 # Builds the installer package for a Raspberry Pi (or any Linux box): a self-contained gateway (no .NET needed on
 # the target) plus install.sh, the systemd unit, the configuration sample and README.md.
 #
-#   gateway/deploy/package.sh [-r RID] [-o OUT_DIR] [--no-tar]
+#   gateway/deploy/package.sh [-r RID] [-o OUT_DIR] [--no-tar] [-p:NAME=VALUE]...
 #
 #   -r RID     linux-arm64 (default: Raspberry Pi OS 64-bit, Pi 3/4/5/Zero 2 W) or linux-x64.
 #              linux-arm (32-bit Raspberry Pi OS) is not possible here: its .NET runtime packs are not served.
 #   -o OUT_DIR default dist/. Writes OUT_DIR/edge-gateway-RID/ and OUT_DIR/edge-gateway-RID.tar.gz
 #   --no-tar   only the folder
+#   -p:NAME=VALUE  an MSBuild property for the publish, after the package's own (bench/Edge.Bench.Startup
+#              measures variants this way, e.g. -p:PublishReadyToRun=false)
 #
 # Builds in a private artifacts directory, so it never touches the bin/ and obj/ folders of a working tree.
 set -euo pipefail
@@ -15,12 +17,14 @@ set -euo pipefail
 rid=linux-arm64
 out=dist
 tar=yes
+properties=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -r) rid="$2"; shift ;;
     -o) out="$2"; shift ;;
     --no-tar) tar=no ;;
-    -h | --help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -p:*) properties+=("$1") ;;
+    -h | --help) sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "package.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
