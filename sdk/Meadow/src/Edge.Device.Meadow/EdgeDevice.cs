@@ -24,8 +24,7 @@ public static class EdgeDevice
         var o = options;
         Require(EdgeTopics.IsValidDeviceId(o.DeviceId), "DeviceId must be 1-64 characters of [A-Za-z0-9._-]");
 
-        Require(!string.IsNullOrWhiteSpace(o.Host), "Host must be set");
-        Require(o.Port is > 0 and < 65536, "Port must be 1-65535");
+        ValidateGateways(o);
         Require(!string.IsNullOrWhiteSpace(o.QueueDirectory), "QueueDirectory must be set");
         Require(o.QueueSegmentBytes >= 1024, "QueueSegmentBytes must be at least 1024");
         Require(o.QueueCapacityBytes >= o.MaxPackBytes + 20L, "QueueCapacityBytes must hold at least one pack (MaxPackBytes + 20 bytes of framing)");
@@ -43,6 +42,29 @@ public static class EdgeDevice
         Require(o.TimeServerPort is > 0 and < 65536, "TimeServerPort must be 1-65535");
         Require(o.UseTls || (o.TlsCaCertificate is null && o.TlsClientCertificate is null), "TlsCaCertificate and TlsClientCertificate need UseTls = true");
         Require(o.TlsClientCertificate is null || o.TlsClientCertificate.HasPrivateKey, "TlsClientCertificate must carry its private key (EdgeCertificates.LoadClientCertificate(crt, key))");
+    }
+
+    private static void ValidateGateways(EdgeDeviceOptions o)
+    {
+        if (o.Gateways.Count == 0)
+        {
+            Require(!string.IsNullOrWhiteSpace(o.Host), "Host must be set (or Gateways, for a site with several gateways)");
+            Require(o.Port is > 0 and < 65536, "Port must be 1-65535");
+            return;
+        }
+
+        Require(string.IsNullOrEmpty(o.Host), "Host and Gateways are both set: list every gateway in Gateways (host:port, in the order to try) and leave Host empty");
+        var hosts = new string[o.Gateways.Count];
+        var ports = new int[o.Gateways.Count];
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            var entry = o.Gateways[i]?.Trim() ?? string.Empty;
+            ports[i] = NanoFramework.GatewayAddress.Split(entry, -1, out hosts[i]);
+            Require(ports[i] > 0 && !string.IsNullOrWhiteSpace(hosts[i]), $"Gateways: entry {i + 1} '{entry}' is not host:port with a port of 1-65535");
+        }
+
+        var duplicate = NanoFramework.GatewayAddress.DuplicateProblem(hosts, ports);
+        Require(duplicate is null, "Gateways: " + duplicate);
     }
 
     private static void Require(bool condition, string message)

@@ -4,15 +4,14 @@ namespace Edge.Device.Meadow;
 
 /// <summary>
 /// Reads the board configuration <c>Edge.Gateway device add ID --output FILE</c> writes (or its one-line form) into
-/// <see cref="EdgeDeviceOptions"/>: device id, secret (user name = device id), the first gateway as
-/// <see cref="EdgeDeviceOptions.Host"/>/<see cref="EdgeDeviceOptions.Port"/>, TLS with the site CA, the SNTP server.
+/// <see cref="EdgeDeviceOptions"/>: device id, secret (user name = device id), every gateway of the list in
+/// <see cref="EdgeDeviceOptions.Gateways"/> (fail-over in that order), TLS with the site CA, the SNTP server.
 /// The parser is the nanoFramework SDK's <see cref="DeviceConfig"/> (one for both SDKs). On a Meadow F7 deploy the file
 /// with the app (e.g. <c>edge-device.cfg</c> next to <c>app.config.yaml</c>) and read it from
 /// <c>MeadowOS.FileSystem.UserFileSystemRoot</c>.
 /// </summary>
 /// <remarks>
-/// Only the first gateway of the list is used: this SDK connects to one host (fail-over across the list is not
-/// implemented yet; see README). Failure modes: <see cref="DeviceConfigException"/> naming the field; IOException for
+/// Failure modes: <see cref="DeviceConfigException"/> naming the field; IOException for
 /// an unreadable file. Stateless.
 /// </remarks>
 public static class EdgeDeviceConfig
@@ -32,13 +31,16 @@ public static class EdgeDeviceConfig
             DeviceId = config.DeviceId,
             UserName = config.Secret is null ? null : config.DeviceId,
             Password = config.Secret,
-            Host = config.GatewayHosts[0],
-            Port = config.GatewayPorts[0],
             QueueDirectory = queueDirectory,
             UseTls = config.UseTls,
             TimeServer = config.TimeServer,
             TimeServerPort = config.TimeServerPort,
         };
+        for (var i = 0; i < config.GatewayHosts.Length; i++)
+        {
+            options.Gateways.Add(config.GatewayHosts[i] + ":" + config.GatewayPorts[i]);
+        }
+
         if (config.CaCertificate is { } der)
         {
 #if NET9_0_OR_GREATER

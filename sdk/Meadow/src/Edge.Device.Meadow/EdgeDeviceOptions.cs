@@ -13,11 +13,28 @@ public sealed class EdgeDeviceOptions
     /// <summary>Required. The device id: 1–64 characters of [A-Za-z0-9._-]; also the MQTT client id and the SenML base name.</summary>
     public string DeviceId { get; set; } = string.Empty;
 
-    /// <summary>Required. Host name or IP address of the MQTT broker (the site gateway).</summary>
+    /// <summary>
+    /// Host name or IP address of the MQTT broker (the site gateway). Required unless <see cref="Gateways"/> lists the
+    /// site's gateways (set one or the other).
+    /// </summary>
     public string Host { get; set; } = string.Empty;
 
-    /// <summary>TCP port of the broker. Default 1883.</summary>
+    /// <summary>TCP port of <see cref="Host"/>. Default 1883. Not used with <see cref="Gateways"/> (each entry has its port).</summary>
     public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// A site with several gateways: their <c>host:port</c> entries in the order to try, e.g.
+    /// <c>Gateways = { "10.0.0.2:1883", "10.0.0.3:1883" }</c> (instead of <see cref="Host"/>/<see cref="Port"/>;
+    /// <see cref="EdgeDeviceConfig"/> fills it from the <c>gateways</c> field of the board configuration). The device tries
+    /// them in order, one attempt per reconnect backoff step (<see cref="ReconnectMinDelay"/> doubling to
+    /// <see cref="ReconnectMaxDelay"/>: a failed connect moves to the next entry), and sticks to the last good one: after a
+    /// drop it retries that one first, then the others in list order. The queue belongs to the device, not to a gateway:
+    /// packs queued while one gateway is down go out through the next one unchanged (same boot id and seq), so a pack that
+    /// reached both is a duplicate a consumer identifies by (device, bid, seq). With TLS every gateway's certificate must
+    /// be issued for its entry's host. Empty list, a malformed entry or an entry listed twice: <see cref="EdgeDevice.Create"/>
+    /// throws naming the entry. Default empty (<see cref="Host"/>/<see cref="Port"/> is the only gateway).
+    /// </summary>
+    public IList<string> Gateways { get; } = new List<string>();
 
     /// <summary>
     /// MQTT over TLS 1.2 to the gateway's TLS listener (<c>Mqtt:Tls:Enabled</c>; set <see cref="Port"/> to its
@@ -136,4 +153,22 @@ public sealed class EdgeDeviceOptions
 
     /// <summary>Logger factory. Default null (no logging).</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The gateways in the order to try: <see cref="Gateways"/>, or <see cref="Host"/>/<see cref="Port"/>. Call after validation.</summary>
+    internal (string Host, int Port)[] Endpoints()
+    {
+        if (Gateways.Count == 0)
+        {
+            return [(Host, Port)];
+        }
+
+        var endpoints = new (string Host, int Port)[Gateways.Count];
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            var port = NanoFramework.GatewayAddress.Split(Gateways[i].Trim(), -1, out var host);
+            endpoints[i] = (host, port);
+        }
+
+        return endpoints;
+    }
 }

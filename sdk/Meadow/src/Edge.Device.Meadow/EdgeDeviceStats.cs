@@ -64,6 +64,12 @@ public sealed class EdgeDeviceStats
     /// <summary>The desired-state version applied last in this process (and reported); null before any.</summary>
     public ulong? AppliedDesiredVersion { get; init; }
 
+    /// <summary>
+    /// <c>host:port</c> of the gateway connected to, or tried next while disconnected: with several
+    /// <see cref="EdgeDeviceOptions.Gateways"/>, which one the device fails over to and sticks with.
+    /// </summary>
+    public string? Gateway { get; init; }
+
     /// <summary>True while connected to the broker.</summary>
     public bool IsConnected { get; init; }
 

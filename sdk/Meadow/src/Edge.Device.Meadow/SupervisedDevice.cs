@@ -261,6 +261,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
             DesiredStatesFailed = _desired.Failed,
             AppliedDesiredVersion = _desired.AppliedVersion,
             IsConnected = _session.IsConnected,
+            Gateway = _session.Gateway,
             BootId = BootId,
         };
     }

@@ -9,7 +9,8 @@ namespace Edge.Device.Meadow.Session;
 /// client, the nanoFramework SDK's <see cref="MqttClient"/> over its <see cref="TcpChannel"/>, compiled against the
 /// BCL. The client keeps the connection itself (its own thread: connect, keep-alive, reconnect with exponential
 /// backoff and full jitter, clean session off, resend of unacknowledged QoS 1 messages with DUP after a reconnect
-/// [MQTT-4.4.0-1]); this class adds the birth message, the command and desired-state subscriptions and a PUBACK wait per publish.
+/// [MQTT-4.4.0-1]; with several <see cref="EdgeDeviceOptions.Gateways"/> it fails over between them and sticks to the last
+/// good one); this class adds the birth message, the command and desired-state subscriptions and a PUBACK wait per publish.
 /// </summary>
 /// <remarks>
 /// PUBACK wait: every QoS 1 message goes through <see cref="PublishAsync"/> (birth and offline status included), so
@@ -28,6 +29,7 @@ internal sealed class EdgeClientSession : IMqttSession
     private readonly ILogger _logger;
     private readonly Func<string, byte[], Task> _onMessage;
     private readonly MqttClient _client;
+    private readonly (string Host, int Port)[] _gateways;
     private readonly string _statusTopic;
     private readonly object _gate = new();
     private readonly object _publishGate = new();
@@ -45,8 +47,16 @@ internal sealed class EdgeClientSession : IMqttSession
         // A pack plus the PUBLISH header and topic; a few of them (the sender keeps one pack in flight, plus status
         // and command acks). DropNewest: a full client queue refuses the publish instead of dropping a queued one.
         var packetBytes = options.MaxPackBytes + 256;
+        _gateways = options.Endpoints();
+        var hosts = new string[_gateways.Length];
+        var ports = new int[_gateways.Length];
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            (hosts[i], ports[i]) = _gateways[i];
+        }
+
         _client = new MqttClient(
-            options.UseTls ? new TcpChannel(options.Host, options.Port, options.TlsCaCertificate, options.TlsClientCertificate) : new TcpChannel(options.Host, options.Port),
+            TcpChannel.ForGateways(hosts, ports, options.UseTls, options.TlsCaCertificate, options.TlsClientCertificate),
             new MqttClientOptions
             {
                 ClientId = options.DeviceId,
@@ -78,6 +88,15 @@ internal sealed class EdgeClientSession : IMqttSession
     public long Reconnects => Math.Max(0, _client.ConnectCount - 1);
 
     public string? LastConnectError => _client.LastConnectError;
+
+    public string Gateway
+    {
+        get
+        {
+            var (host, port) = _gateways[_client.GatewayIndex];
+            return host + ":" + port;
+        }
+    }
 
     public bool IsConnected
     {
@@ -179,7 +198,8 @@ internal sealed class EdgeClientSession : IMqttSession
             // Queued behind any resent message; acknowledged like every other QoS 1 publish (counted in _queued). Its
             // PUBACK wait ends when the PUBACK comes or the session closes.
             _ = BirthAsync();
-            Log.Connected(_logger, _options.DeviceId, _options.Host, _options.Port, false);
+            var (host, port) = _gateways[_client.GatewayIndex];
+            Log.Connected(_logger, _options.DeviceId, host, port, false);
             lock (_gate)
             {
                 _connected.TrySetResult(true);

@@ -16,6 +16,9 @@ internal interface IMqttSession : IAsyncDisposable
     /// <summary>Why the last connect attempt failed (TLS and certificate problems, a refused CONNACK), null after a success.</summary>
     string? LastConnectError { get; }
 
+    /// <summary><c>host:port</c> of the gateway connected to, or tried next while disconnected (the last good one after a drop).</summary>
+    string Gateway { get; }
+
     /// <summary>True while connected (and the birth message went out).</summary>
     bool IsConnected { get; }
 

@@ -10,6 +10,8 @@ namespace Edge.Device.Meadow.Session;
 /// The connection supervisor around one MQTTnet 5 client (the net8.0 build: Linux-class boards): connects (MQTT 5, clean start off, session expiry,
 /// keep-alive, retained "offline" last will), publishes the retained "online" birth message, subscribes to the
 /// device's command topics and its desired state, and reconnects with exponential backoff and full jitter on the injected clock.
+/// With several <see cref="EdgeDeviceOptions.Gateways"/> each failed connect moves to the next one before the backoff delay
+/// (the shared <see cref="NanoFramework.GatewaySelection"/>: the nanoFramework client's order), and a drop retries the last good one first.
 /// </summary>
 internal sealed class MqttSession : IMqttSession
 {
@@ -17,18 +19,23 @@ internal sealed class MqttSession : IMqttSession
     private readonly ILogger _logger;
     private readonly IMqttClient _client;
     private readonly ReconnectBackoff _backoff;
+    private readonly (string Host, int Port)[] _gateways;
+    private readonly NanoFramework.GatewaySelection _selection;
     private readonly object _gate = new();
     private string? _lastConnectError;
     private string? _serverCertificateProblem;
     private TaskCompletionSource _connected = NewSignal();
     private TaskCompletionSource _disconnected = NewSignal();
     private long _connects;
+    private int _current; // _selection.Current, for readers on other threads
 
     public MqttSession(EdgeDeviceOptions options, ILogger logger, Func<string, byte[], Task> onMessage, Random random)
     {
         _options = options;
         _logger = logger;
         _backoff = new ReconnectBackoff(options.ReconnectMinDelay, options.ReconnectMaxDelay, random);
+        _gateways = options.Endpoints();
+        _selection = new NanoFramework.GatewaySelection(_gateways.Length);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e => onMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
         _client.DisconnectedAsync += e =>
@@ -47,6 +54,16 @@ internal sealed class MqttSession : IMqttSession
 
     /// <inheritdoc />
     public string? LastConnectError => Volatile.Read(ref _lastConnectError);
+
+    /// <inheritdoc />
+    public string Gateway
+    {
+        get
+        {
+            var (host, port) = _gateways[Volatile.Read(ref _current)];
+            return host + ":" + port;
+        }
+    }
 
     /// <summary>True while connected (and the birth message and subscription went through).</summary>
     public bool IsConnected
@@ -88,6 +105,7 @@ internal sealed class MqttSession : IMqttSession
             {
                 await ConnectAsync(cancellationToken);
                 Volatile.Write(ref _lastConnectError, null);
+                _selection.Succeeded();
                 _backoff.Reset();
                 Interlocked.Increment(ref _connects);
                 lock (_gate)
@@ -110,6 +128,8 @@ internal sealed class MqttSession : IMqttSession
                 Volatile.Write(ref _lastConnectError, DescribeConnectFailure(e));
                 Log.ConnectFailed(_logger, _options.DeviceId, delay, e);
                 await DisconnectQuietlyAsync();
+                _selection.Failed(); // the next gateway of the list, after the one backoff delay below
+                Volatile.Write(ref _current, _selection.Current);
             }
 
             lock (_gate)
@@ -183,8 +203,9 @@ internal sealed class MqttSession : IMqttSession
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var deviceId = _options.DeviceId;
+        var (host, port) = _gateways[_selection.Current];
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
+            .WithTcpServer(host, port)
             .WithClientId(deviceId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
@@ -205,7 +226,7 @@ internal sealed class MqttSession : IMqttSession
             var problem = _options.TlsClientCertificate is { } own ? NanoFramework.TlsCertificates.ClientCertificateProblem(own, _options.TimeProvider.GetUtcNow().UtcDateTime) : null;
             if (problem is not null)
             {
-                throw new InvalidOperationException("not connecting to " + _options.Host + ": " + problem);
+                throw new InvalidOperationException("not connecting to " + host + ": " + problem);
             }
 
             _serverCertificateProblem = null;
@@ -213,7 +234,7 @@ internal sealed class MqttSession : IMqttSession
             {
                 tls.UseTls()
                     .WithSslProtocols(System.Security.Authentication.SslProtocols.Tls12)
-                    .WithTargetHost(_options.Host);
+                    .WithTargetHost(host);
                 if (_options.TlsClientCertificate is { } client)
                 {
                     tls.WithClientCertificates([client]);
@@ -223,7 +244,7 @@ internal sealed class MqttSession : IMqttSession
                 {
                     tls.WithCertificateValidationHandler(e =>
                     {
-                        _serverCertificateProblem = NanoFramework.TlsCertificates.ServerCertificateProblem(e.Certificate, e.SslPolicyErrors, ca, _options.Host);
+                        _serverCertificateProblem = NanoFramework.TlsCertificates.ServerCertificateProblem(e.Certificate, e.SslPolicyErrors, ca, host);
                         return _serverCertificateProblem is null;
                     });
                 }
@@ -256,11 +277,18 @@ internal sealed class MqttSession : IMqttSession
             .WithTopicFilter(f => f.WithTopic(EdgeTopics.Desired(deviceId)).WithAtLeastOnceQoS()) // retained: sent at every subscribe
             .Build();
         await _client.SubscribeAsync(subscribe, timeout.Token);
-        Log.Connected(_logger, deviceId, _options.Host, _options.Port, result.IsSessionPresent);
+        Log.Connected(_logger, deviceId, host, port, result.IsSessionPresent);
+    }
+
+    /// <summary>The failure in words, naming the gateway when there are several.</summary>
+    private string DescribeConnectFailure(Exception e)
+    {
+        var text = DescribeConnectFailure(e, _gateways[_selection.Current].Host, _gateways[_selection.Current].Port);
+        return _gateways.Length == 1 ? text : "gateway " + (_selection.Current + 1) + " of " + _gateways.Length + ": " + text;
     }
 
     /// <summary>The failure in words: the certificate problem found, or the innermost message plus what to check over TLS.</summary>
-    private string DescribeConnectFailure(Exception e)
+    private string DescribeConnectFailure(Exception e, string host, int port)
     {
         if (e is InvalidOperationException)
         {
@@ -269,7 +297,7 @@ internal sealed class MqttSession : IMqttSession
 
         if (_options.UseTls && _serverCertificateProblem is { } server)
         {
-            return "TLS authentication of " + _options.Host + ":" + _options.Port + " failed: " + server;
+            return "TLS authentication of " + host + ":" + port + " failed: " + server;
         }
 
         var inner = e;
@@ -278,7 +306,7 @@ internal sealed class MqttSession : IMqttSession
             inner = inner.InnerException;
         }
 
-        var text = "connect to " + _options.Host + ":" + _options.Port + " failed (" + inner.Message + ")";
+        var text = "connect to " + host + ":" + port + " failed (" + inner.Message + ")";
         return _options.UseTls
             ? text + NanoFramework.TlsCertificates.HandshakeHint(_options.TlsClientCertificate is not null, _options.TimeProvider.GetUtcNow().UtcDateTime)
             : text;

@@ -92,6 +92,58 @@ public sealed class TcpChannel : IMqttChannel
         _tlsWrapper = tlsWrapper;
     }
 
+    /// <summary>
+    /// One channel per gateway of a site's list, in the order to try, for <see cref="MqttClient(IMqttChannel[], MqttClientOptions)"/>
+    /// and <see cref="TelemetryRuntime(IMqttChannel[], TelemetryOptions)"/>: e.g. <see cref="DeviceConfig.GatewayHosts"/> and
+    /// <see cref="DeviceConfig.GatewayPorts"/> of the file <c>device add --output</c> wrote. Plain TCP, or TLS 1.2 pinning
+    /// <paramref name="caCertificate"/> and presenting <paramref name="clientCertificate"/> (null: none) to each gateway;
+    /// every gateway's server certificate must be issued for the host listed (<c>cert create --host</c> names them all).
+    /// </summary>
+    /// <exception cref="ArgumentNullException">hosts or ports is null.</exception>
+    /// <exception cref="ArgumentException">The list is empty, hosts and ports differ in length, a host is empty, a port is
+    /// not 1-65535, an entry is listed twice, or a client certificate is given without TLS (the message names the entry).</exception>
+    public static IMqttChannel[] ForGateways(string[] hosts, int[] ports, bool useTls, X509Certificate? caCertificate, X509Certificate? clientCertificate)
+    {
+        if (hosts == null)
+        {
+            throw new ArgumentNullException(nameof(hosts));
+        }
+
+        if (ports == null)
+        {
+            throw new ArgumentNullException(nameof(ports));
+        }
+
+        if (hosts.Length == 0 || hosts.Length != ports.Length)
+        {
+            throw new ArgumentException(hosts.Length == 0 ? "gateways: the list is empty (at least one host:port)" : "gateways: " + hosts.Length + " hosts but " + ports.Length + " ports");
+        }
+
+        if (clientCertificate != null && !useTls)
+        {
+            throw new ArgumentException("clientCertificate: a client certificate needs useTls = true");
+        }
+
+        var channels = new IMqttChannel[hosts.Length];
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            if (hosts[i] == null || hosts[i].Length == 0 || ports[i] < 1 || ports[i] > 65535)
+            {
+                throw new ArgumentException("gateways: entry " + (i + 1) + " needs a host and a port of 1-65535");
+            }
+
+            channels[i] = useTls ? new TcpChannel(hosts[i], ports[i], caCertificate, clientCertificate) : new TcpChannel(hosts[i], ports[i]);
+        }
+
+        var duplicate = GatewayAddress.DuplicateProblem(hosts, ports);
+        if (duplicate != null)
+        {
+            throw new ArgumentException("gateways: " + duplicate);
+        }
+
+        return channels;
+    }
+
     /// <summary>The host this channel connects to (for logs and errors).</summary>
     public string Host => _host;
 

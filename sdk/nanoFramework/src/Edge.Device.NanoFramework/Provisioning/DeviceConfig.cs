@@ -114,13 +114,25 @@ public sealed class DeviceConfig
         var ports = new int[list.Length];
         for (var i = 0; i < list.Length; i++)
         {
-            var port = SplitHostPort(list[i].Trim(), -1, out hosts[i]);
+            var entry = list[i].Trim();
+            if (entry.Length == 0)
+            {
+                throw new DeviceConfigException("gateways", "entry " + (i + 1) + " is empty (host:port, comma-separated, no trailing comma)");
+            }
+
+            var port = GatewayAddress.Split(entry, -1, out hosts[i]);
             if (port < 0)
             {
-                throw new DeviceConfigException("gateways", "'" + list[i].Trim() + "' is not host:port with a port of 1-65535");
+                throw new DeviceConfigException("gateways", "'" + entry + "' is not host:port with a port of 1-65535");
             }
 
             ports[i] = port;
+        }
+
+        var duplicate = GatewayAddress.DuplicateProblem(hosts, ports);
+        if (duplicate != null)
+        {
+            throw new DeviceConfigException("gateways", duplicate);
         }
 
         var useTls = false;
@@ -156,7 +168,7 @@ public sealed class DeviceConfig
         var timePort = 123;
         if (time != null)
         {
-            timePort = SplitHostPort(time, 123, out timeHost);
+            timePort = GatewayAddress.Split(time, 123, out timeHost);
             if (timePort < 0)
             {
                 throw new DeviceConfigException("time", "'" + time + "' is not host or host:port with a port of 1-65535");
@@ -174,36 +186,5 @@ public sealed class DeviceConfig
         }
 
         return value;
-    }
-
-    /// <summary>The port of "host:port" (or <paramref name="defaultPort"/> for "host" when it is not -1), -1 when malformed.</summary>
-    private static int SplitHostPort(string text, int defaultPort, out string host)
-    {
-        host = text;
-        var colon = text.LastIndexOf(':');
-        if (colon < 0)
-        {
-            return text.Length > 0 ? defaultPort : -1;
-        }
-
-        host = text.Substring(0, colon);
-        var digits = text.Substring(colon + 1);
-        if (host.Length == 0 || digits.Length == 0 || digits.Length > 5)
-        {
-            return -1;
-        }
-
-        var port = 0;
-        for (var i = 0; i < digits.Length; i++)
-        {
-            if (digits[i] < '0' || digits[i] > '9')
-            {
-                return -1;
-            }
-
-            port = port * 10 + (digits[i] - '0');
-        }
-
-        return port >= 1 && port <= 65535 ? port : -1;
     }
 }

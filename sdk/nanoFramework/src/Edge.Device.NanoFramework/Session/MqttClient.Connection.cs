@@ -40,6 +40,7 @@ public sealed partial class MqttClient
                 }
                 else
                 {
+                    NextGateway();
                     SleepUnlessStopping(_backoff.NextDelay());
                 }
 
@@ -65,7 +66,10 @@ public sealed partial class MqttClient
             }
         }
 
-        _channel.Close(); // a connect that raced with Stop must not leave a socket open
+        for (var i = 0; i < _channels.Length; i++)
+        {
+            _channels[i].Close(); // a connect that raced with Stop must not leave a socket open
+        }
 
         if (wasConnected)
         {
@@ -128,6 +132,7 @@ public sealed partial class MqttClient
                 _pingOutstanding = false;
                 _connected = true;
                 _connectCount++;
+                _selection.Succeeded();
                 _outbound.OnConnected();
                 for (var i = 0; i < _subscriptionCount && _connected; i++)
                 {
@@ -173,7 +178,18 @@ public sealed partial class MqttClient
     {
         lock (_sync)
         {
-            _lastConnectError = text;
+            // With several gateways the installer needs to know which one failed (a TcpChannel's own text names host:port).
+            _lastConnectError = text == null || _channels.Length == 1 ? text : "gateway " + (_selection.Current + 1) + " of " + _channels.Length + ": " + text;
+        }
+    }
+
+    /// <summary>After a failed connect: the next gateway of the list (the one backoff serves them all).</summary>
+    private void NextGateway()
+    {
+        lock (_sync)
+        {
+            _selection.Failed();
+            _channel = _channels[_selection.Current];
         }
     }
 

@@ -100,4 +100,22 @@ public sealed partial class MqttClient
             }
         }
     }
+
+    /// <summary>
+    /// Index, in the list given to the constructor, of the gateway the client is connected to, or tries next while
+    /// disconnected (0 with a single channel). After a drop it is the last good one.
+    /// </summary>
+    public int GatewayIndex
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _selection.Current;
+            }
+        }
+    }
+
+    /// <summary>How many gateways the client knows (the length of the list given to the constructor).</summary>
+    public int GatewayCount => _channels.Length;
 }

@@ -20,7 +20,8 @@ public sealed partial class MqttClient : IDisposable
     private const int MaxSubscriptions = 8;
 
     private readonly object _sync = new object();
-    private readonly IMqttChannel _channel;
+    private readonly IMqttChannel[] _channels;
+    private readonly GatewaySelection _selection;
     private readonly IDeviceClock _clock;
     private readonly ReconnectBackoff _backoff;
     private readonly OutboundQueue _outbound;
@@ -48,17 +49,37 @@ public sealed partial class MqttClient : IDisposable
     private int _connectCount;
     private int _lastConnectReturnCode = -1;
     private string? _lastConnectError;
+    private IMqttChannel _channel; // _channels[_selection.Current]; changed only by the connect thread, under _sync
 
-    /// <summary>Creates a client; nothing happens on the network until <see cref="Start"/>.</summary>
+    /// <summary>Creates a client for one gateway; nothing happens on the network until <see cref="Start"/>.</summary>
     /// <param name="channel">The transport, e.g. <see cref="TcpChannel"/>.</param>
     /// <param name="options">Configuration; its values are copied.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
     public MqttClient(IMqttChannel channel, MqttClientOptions options)
+        : this(One(channel), options)
     {
-        if (channel == null)
+    }
+
+    /// <summary>
+    /// Creates a client for a site with several gateways; nothing happens on the network until <see cref="Start"/>.
+    /// The client tries the gateways in order, one attempt per backoff step (<see cref="MqttClientOptions.ReconnectBaseDelayMilliseconds"/>:
+    /// a failed connect moves to the next gateway and waits the next backoff delay), and sticks to the last good one: after
+    /// a drop it retries that one first, then the others in list order. The queue is the client's, not the gateway's:
+    /// messages queued while one gateway is down (in RAM and on flash) go out through the next one with their bytes
+    /// unchanged, so a pack keeps its (boot id, seq) and a copy that reached both gateways is a duplicate a consumer can
+    /// identify. The last good gateway is kept in RAM (after a reset the first is tried first).
+    /// </summary>
+    /// <param name="gateways">One channel per gateway, in the order to try, e.g. <see cref="TcpChannel.ForGateways"/>.</param>
+    /// <param name="options">Configuration; its values are copied.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The list is empty, has a null entry, or names a channel or TCP host:port twice; an
+    /// option is out of range (the message names it).</exception>
+    public MqttClient(IMqttChannel[] gateways, MqttClientOptions options)
+    {
+        if (gateways == null)
         {
-            throw new ArgumentNullException(nameof(channel));
+            throw new ArgumentNullException(nameof(gateways));
         }
 
         if (options == null)
@@ -66,6 +87,7 @@ public sealed partial class MqttClient : IDisposable
             throw new ArgumentNullException(nameof(options));
         }
 
+        CheckGateways(gateways);
         Check(options.ClientId != null && options.ClientId.Length > 0 && options.ClientId.Length <= 65_535, "ClientId must be 1 to 65,535 characters");
         Check(options.KeepAliveSeconds >= 0 && options.KeepAliveSeconds <= 65_535, "KeepAliveSeconds must be 0 to 65,535 [MQTT-3.1.2.10]");
         Check(options.ResponseTimeoutMilliseconds > 0, "ResponseTimeoutMilliseconds must be positive");
@@ -78,7 +100,10 @@ public sealed partial class MqttClient : IDisposable
         Check(options.WillTopic == null || options.WillQos == MqttQos.AtMostOnce || options.WillQos == MqttQos.AtLeastOnce, "WillQos must be 0 or 1");
         var flash = options.PersistentQueue as FlashQueue;
         Check(flash == null || flash.MaxRecordBytes >= options.MaxPacketBytes, "FlashQueueOptions.MaxRecordBytes must be at least MqttClientOptions.MaxPacketBytes (a larger message could not be spilled)");
-        _channel = channel;
+        _channels = new IMqttChannel[gateways.Length];
+        Array.Copy(gateways, _channels, gateways.Length);
+        _selection = new GatewaySelection(_channels.Length);
+        _channel = _channels[0];
         _clientId = options.ClientId!;
         _userName = options.UserName;
         _password = options.Password;
@@ -133,7 +158,10 @@ public sealed partial class MqttClient : IDisposable
             }
 
             _connected = false;
-            _channel.Close();
+            for (var i = 0; i < _channels.Length; i++)
+            {
+                _channels[i].Close();
+            }
         }
 
         var thread = _thread;
@@ -244,6 +272,40 @@ public sealed partial class MqttClient : IDisposable
                 SendSubscribeLocked(_subscriptionCount - 1);
             }
         }
+    }
+
+    /// <summary>A list of one channel; ArgumentNullException for null (what a single-gateway constructor promises).</summary>
+    internal static IMqttChannel[] One(IMqttChannel channel)
+    {
+        if (channel == null)
+        {
+            throw new ArgumentNullException(nameof(channel));
+        }
+
+        return new IMqttChannel[] { channel };
+    }
+
+    /// <summary>Empty, null entries, the same channel twice, two TCP channels to the same host:port: each an ArgumentException naming the entries.</summary>
+    private static void CheckGateways(IMqttChannel[] gateways)
+    {
+        Check(gateways.Length > 0, "gateways: the list is empty (at least one channel)");
+        var hosts = new string[gateways.Length];
+        var ports = new int[gateways.Length];
+        for (var i = 0; i < gateways.Length; i++)
+        {
+            Check(gateways[i] != null, "gateways: entry " + (i + 1) + " is null");
+            for (var j = 0; j < i; j++)
+            {
+                Check(gateways[j] != gateways[i], "gateways: entries " + (j + 1) + " and " + (i + 1) + " are the same channel");
+            }
+
+            var tcp = gateways[i] as TcpChannel;
+            hosts[i] = tcp != null ? tcp.Host : "\u0000" + i; // not TCP: never equal to another entry
+            ports[i] = tcp != null ? tcp.Port : 0;
+        }
+
+        var duplicate = GatewayAddress.DuplicateProblem(hosts, ports);
+        Check(duplicate == null, "gateways: " + duplicate);
     }
 
     private static void Check(bool condition, string message)

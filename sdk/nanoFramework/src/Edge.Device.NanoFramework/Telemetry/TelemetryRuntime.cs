@@ -61,6 +61,20 @@ public sealed partial class TelemetryRuntime : IDisposable
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The device id is invalid or an option is out of range.</exception>
     public TelemetryRuntime(IMqttChannel channel, TelemetryOptions options)
+        : this(MqttClient.One(channel), options)
+    {
+    }
+
+    /// <summary>
+    /// Creates the runtime for a site with several gateways (one channel each, in the order to try, e.g.
+    /// <see cref="TcpChannel.ForGateways"/>): the client fails over between them with its backoff and sticks to the last
+    /// good one (see <see cref="MqttClient(IMqttChannel[], MqttClientOptions)"/>). Packs queued while a gateway is down,
+    /// in RAM or on flash, go out through the next one unchanged (same boot id and seq). Nothing runs until <see cref="Start"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The device id is invalid, an option is out of range, or the gateway list is
+    /// empty or repeats an entry (the message names it).</exception>
+    public TelemetryRuntime(IMqttChannel[] gateways, TelemetryOptions options)
     {
         if (options == null)
         {
@@ -123,7 +137,7 @@ public sealed partial class TelemetryRuntime : IDisposable
             mqtt.MaxPacketBytes = options.MaxMessageBytes + 128;
         }
 
-        Client = new MqttClient(channel, mqtt);
+        Client = new MqttClient(gateways, mqtt);
         Client.MessageReceived += OnMessage;
         Client.ConnectionChanged += OnConnectionChanged;
         Client.Subscribe(EdgeTopics.CommandFilter(_deviceId), MqttQos.AtLeastOnce);

@@ -44,6 +44,9 @@ public sealed class DeviceConfigTests
     [InlineData("format=edge-device/1;id=esp32-01", "gateways")]
     [InlineData("format=edge-device/1;id=esp32-01;gateways=a", "gateways")]
     [InlineData("format=edge-device/1;id=esp32-01;gateways=a:1,b:70000", "gateways")]
+    [InlineData("format=edge-device/1;id=esp32-01;gateways=a:1,", "gateways")]
+    [InlineData("format=edge-device/1;id=esp32-01;gateways=a:1,,b:2", "gateways")]
+    [InlineData("format=edge-device/1;id=esp32-01;gateways=a:1,b:1,A:1", "gateways")]
     [InlineData("format=edge-device/1;id=esp32-01;gateways=a:1;tls=yes", "tls")]
     [InlineData("format=edge-device/1;id=esp32-01;gateways=a:1;ca=AAEC", "ca")]
     [InlineData("format=edge-device/1;id=esp32-01;gateways=a:1;tls=true;ca=@@@", "ca")]
@@ -57,5 +60,23 @@ public sealed class DeviceConfigTests
 
         Assert.Equal(field, error.Field);
         Assert.StartsWith("edge device config: " + field + ": ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_GatewayListWithARepeatedOrEmptyEntry_MessageSaysWhich()
+    {
+        Assert.Equal("edge device config: gateways: 'A:1' is listed twice (entries 1 and 3)",
+            Assert.Throws<DeviceConfigException>(() => DeviceConfig.Parse("format=edge-device/1;id=e;gateways=a:1,b:1,A:1")).Message);
+        Assert.Equal("edge device config: gateways: entry 2 is empty (host:port, comma-separated, no trailing comma)",
+            Assert.Throws<DeviceConfigException>(() => DeviceConfig.Parse("format=edge-device/1;id=e;gateways=a:1,")).Message);
+    }
+
+    [Fact]
+    public void Parse_SameHostOtherPort_TwoGateways()
+    {
+        var config = DeviceConfig.Parse("format=edge-device/1;id=e;gateways=10.0.0.2:1883 , 10.0.0.2:1884");
+
+        Assert.Equal(["10.0.0.2", "10.0.0.2"], config.GatewayHosts);
+        Assert.Equal([1883, 1884], config.GatewayPorts);
     }
 }
