@@ -30,6 +30,32 @@ public sealed class DurableLogOptions
     /// <summary>Largest accepted payload in bytes (default 1 MiB). Larger appends return <see cref="AppendStatus.TooLarge"/>.</summary>
     public int MaxRecordBytes { get; set; } = 1 << 20;
 
+    /// <summary>Largest allowed <see cref="CommitWindow"/>: 20 ms (a longer wait would be a latency bug, not a policy).</summary>
+    public static readonly TimeSpan MaxCommitWindow = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// How long the writer waits after the first append of an idle moment before it writes and fsyncs, so that
+    /// appends arriving meanwhile share the commit (default <see cref="TimeSpan.Zero"/>: commit at once). Each
+    /// commit rewrites the 4 KiB page it ends in, so at low rates (1,000 devices at 1 msg/s) this cuts flash writes per
+    /// message; under load the batch is already waiting when the writer comes back and nothing waits. Adds at most this
+    /// much to an append's latency. 0 to <see cref="MaxCommitWindow"/>.
+    /// </summary>
+    public TimeSpan CommitWindow { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Bytes of zeros written ahead of the segment's end (default 256 KiB; 0: off, the file grows with each commit).
+    /// With the tail preallocated, an fdatasync writes only the data page: a growing file also makes each fdatasync
+    /// commit the file system's journal for the new size (measured on ext4: 16.9 KiB per commit growing, 4.2 KiB
+    /// preallocated). Zeros are written in 4 KiB writes (large page-cache folios would otherwise be dirtied and counted
+    /// whole) and cut off again when the segment is sealed, so sealed segments end at their last record; recovery tells
+    /// a preallocated zero tail from a torn one. A multiple of 4096 up to <see cref="MaxPreallocateBytes"/>; a segment
+    /// file is never extended past <see cref="SegmentBytes"/> (rounded up to 4 KiB) by it.
+    /// </summary>
+    public long PreallocateBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest allowed <see cref="PreallocateBytes"/>: 16 MiB (recovery scans a preallocated tail's zeros).</summary>
+    public const long MaxPreallocateBytes = 16L << 20;
+
     /// <summary>Checks every property.</summary>
     /// <exception cref="ArgumentException">A property is invalid; the message names it (for example "DurableLogOptions.SegmentBytes must be ...").</exception>
     public void Validate()
@@ -54,6 +80,18 @@ public sealed class DurableLogOptions
         if (MaxBytes < SegmentBytes)
         {
             throw new ArgumentException($"DurableLogOptions.MaxBytes must be >= SegmentBytes ({SegmentBytes}) (was {MaxBytes}).", nameof(MaxBytes));
+        }
+
+        if (CommitWindow < TimeSpan.Zero || CommitWindow > MaxCommitWindow)
+        {
+            throw new ArgumentException(
+                $"DurableLogOptions.CommitWindow must be between 0 and {MaxCommitWindow.TotalMilliseconds} ms (was {CommitWindow.TotalMilliseconds} ms).", nameof(CommitWindow));
+        }
+
+        if (PreallocateBytes < 0 || PreallocateBytes % 4096 != 0 || PreallocateBytes > MaxPreallocateBytes)
+        {
+            throw new ArgumentException(
+                $"DurableLogOptions.PreallocateBytes must be 0 or a multiple of 4096 up to {MaxPreallocateBytes} (was {PreallocateBytes}).", nameof(PreallocateBytes));
         }
 
         if (WhenFull is not (LogFullPolicy.Reject or LogFullPolicy.DropOldest))

@@ -64,4 +64,16 @@ public sealed record LogStats(
     /// disk (recovery) tells what is there.
     /// </summary>
     public string? WriteFailure { get; init; }
+
+    /// <summary>
+    /// Flash the log's writes program, counted in whole 4 KiB pages: each commit rewrites the page it ends in (and every
+    /// page it spans), each checkpoint or high-water replacement two pages (file and directory). The basis of the wear
+    /// estimate: an SD card programs at least a page per write, so this, not <see cref="BytesWritten"/>, is what wears
+    /// it. Excludes the file system's journal, which preallocation (<see cref="DurableLogOptions.PreallocateBytes"/>)
+    /// keeps out of the commit path (see docs/benchmarks.md for the device-level measurement).
+    /// </summary>
+    public long FlashBytesWritten { get; init; }
+
+    /// <summary>Bytes of zeros written ahead of the segment end (<see cref="DurableLogOptions.PreallocateBytes"/>); part of <see cref="BytesWritten"/>.</summary>
+    public long PreallocatedBytes { get; init; }
 }

@@ -21,6 +21,9 @@ internal sealed class CommitBatch
 
     public int Records { get; private set; }
 
+    /// <summary>The log clock's timestamp of the first record (the commit window starts there); set by the appender.</summary>
+    public long FirstAppendTimestamp { get; set; }
+
     public TaskCompletionSource Completion { get; private set; } = NewCompletion();
 
     public bool IsEmpty => Records == 0;

@@ -149,13 +149,17 @@ internal sealed partial class DurableLogCore
     /// </summary>
     private static long RecoverTail(Segment tail, ILogger logger, long? highWater, ref TailScan scan)
     {
+        // Preallocated zeros after the last record (DurableLogOptions.PreallocateBytes) are cut like a torn tail, but
+        // only bytes before them count as torn: a crash in a preallocated segment leaves its written bytes, then zeros.
+        long zerosFrom = ZeroTail.Start(tail.Path);
         SegmentScan result = SegmentRecovery.Recover(tail.Path, tail.BaseOffset, highWater, new CorruptionLogger(logger, tail.Path));
+        scan.PreallocatedBytesCut = result.CutBytes - Math.Max(0, Math.Min(result.CutBytes, zerosFrom - result.ValidBytes));
         scan.Corrupt = result.CorruptRecords;
         scan.CorruptEnd = result.CorruptEnd;
         scan.ChecksummedBytes = result.ChecksummedBytes;
         if (result.CutBytes > 0)
         {
-            scan.CutBytes = result.CutBytes;
+            scan.CutBytes = result.CutBytes - scan.PreallocatedBytesCut;
             scan.CutPosition = result.ValidBytes;
             tail.Bytes = tail.DurableBytes = result.ValidBytes;
         }
@@ -181,5 +185,6 @@ internal sealed partial class DurableLogCore
         public long Corrupt;
         public long CorruptEnd;
         public long ChecksummedBytes;
+        public long PreallocatedBytesCut;
     }
 }

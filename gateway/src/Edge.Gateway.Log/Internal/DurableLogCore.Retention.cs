@@ -56,6 +56,7 @@ internal sealed partial class DurableLogCore
 
             Interlocked.Add(ref _fsyncs, fsyncs);
             Interlocked.Add(ref _bytesWritten, CheckpointFile.Size);
+            Interlocked.Add(ref _flashBytesWritten, SmallFileFlashBytes);
             Volatile.Write(ref _checkpoint, committedOffset);
             DeleteAcknowledgedSegments(committedOffset);
         }

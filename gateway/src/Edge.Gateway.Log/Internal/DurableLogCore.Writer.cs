@@ -10,6 +10,8 @@ internal sealed partial class DurableLogCore
     private long _bytesWritten;
     private long _fsyncs;
     private long _groupCommits;
+    private long _flashBytesWritten;
+    private long _preallocatedBytes;
 
     // Owned by the writer thread.
     private CommitBatch _spare = new();
@@ -42,8 +44,11 @@ internal sealed partial class DurableLogCore
 
                     if (_filling.IsEmpty)
                     {
-                        return; // Disposed and drained.
+                        TrimTail(); // Disposed and drained: the file ends at its last record again.
+                        return;
                     }
+
+                    WaitForCompanions();
 
                     batch = _filling;
                     _filling = _spare;
@@ -98,6 +103,60 @@ internal sealed partial class DurableLogCore
         }
     }
 
+    /// <summary>
+    /// The commit window (<see cref="DurableLogOptions.CommitWindow"/>): under the lock, waits until the filling batch's
+    /// first append is that old, so that appends arriving meanwhile share its page write and fsync. Ends early when the
+    /// batch holds a page (more appenders no longer save page rewrites) or the log is disposed.
+    /// </summary>
+    private void WaitForCompanions()
+    {
+        if (_commitWindowTicks == 0)
+        {
+            return;
+        }
+
+        long deadline = _filling.FirstAppendTimestamp + _commitWindowTicks;
+        _writerCoalescing = true;
+        try
+        {
+            while (!_disposed && _filling.Length < TailAllocation.PageBytes)
+            {
+                long remaining = deadline - _time.GetTimestamp();
+                if (remaining <= 0)
+                {
+                    return;
+                }
+
+                // On the log's clock (tests freeze it); a real wait of what is left, then the clock is asked again.
+                Monitor.Wait(_sync, TimeSpan.FromSeconds(remaining / (double)_time.TimestampFrequency));
+            }
+        }
+        finally
+        {
+            _writerCoalescing = false;
+        }
+    }
+
+    /// <summary>On a clean close: cuts the preallocated zeros off the last segment (best effort; recovery tells them from a torn tail).</summary>
+    private void TrimTail()
+    {
+        if (_segmentWriter is null || _tail.AllocatedEnd <= _segmentWriter.Position)
+        {
+            return;
+        }
+
+        try
+        {
+            _segmentWriter.SetLength(_segmentWriter.Position);
+            Interlocked.Add(ref _fsyncs, _segmentWriter.Flush());
+            _tail.AllocatedEnd = _segmentWriter.Position;
+        }
+        catch (IOException ex)
+        {
+            LogMessages.TailNotTrimmed(_logger, _segmentWriter.Path, ex);
+        }
+    }
+
     /// <summary>One write and one fdatasync per segment the batch touches (one, except when a segment is sealed).</summary>
     private void Commit(CommitBatch batch)
     {
@@ -106,6 +165,7 @@ internal sealed partial class DurableLogCore
             // Durable before any record at or above the old mark: recovery never reuses an offset below it.
             long mark = batch.EndOffset + HighWaterFile.Reserve;
             Interlocked.Add(ref _fsyncs, HighWaterFile.Write(_directory, mark, exact: false));
+            Interlocked.Add(ref _flashBytesWritten, SmallFileFlashBytes);
             _highWater = mark;
         }
 
@@ -115,8 +175,12 @@ internal sealed partial class DurableLogCore
             (int start, Segment segment) = batch.Runs[i];
             SegmentWriter writer = EnsureWriter(segment);
             int length = RunLength(batch, i);
+            long zeros = _tail.Ensure(writer, writer.Position + length);
+            Interlocked.Add(ref _flashBytesWritten, TailAllocation.PagesSpanned(writer.Position, writer.Position + length)
+                + TailAllocation.PagesSpanned(_tail.AllocatedEnd - zeros, _tail.AllocatedEnd));
             writer.Write(data.Span.Slice(start, length));
-            Interlocked.Add(ref _bytesWritten, length);
+            Interlocked.Add(ref _bytesWritten, length + zeros);
+            Interlocked.Add(ref _preallocatedBytes, zeros);
 
             // fdatasync; for a segment this writer created, also the directory fsync that makes its name durable
             // before any record in it is acknowledged.
@@ -133,11 +197,19 @@ internal sealed partial class DurableLogCore
             return _segmentWriter!;
         }
 
-        // The previous segment was fsynced by the previous run; it is sealed now.
+        // The previous segment was fsynced by the previous run; it is sealed now. Its zeros are cut off (and the cut
+        // made durable) before the next segment exists, so only the last segment can ever end in preallocated zeros.
+        if (_segmentWriter is not null && _tail.AllocatedEnd > _segmentWriter.Position)
+        {
+            _segmentWriter.SetLength(_segmentWriter.Position);
+            Interlocked.Add(ref _fsyncs, _segmentWriter.Flush());
+        }
+
         _segmentWriter?.Dispose();
         _segmentWriter = null;
         _segmentWriter = SegmentWriter.Open(segment.Path, segment.DurableBytes);
         _writeSegment = segment;
+        _tail.AllocatedEnd = new FileInfo(segment.Path).Length;
         return _segmentWriter;
     }
 
@@ -196,6 +268,7 @@ internal sealed partial class DurableLogCore
             }
             else
             {
+                _tail.AllocatedEnd = written.DurableBytes; // The next write zero-fills again past it.
                 try
                 {
                     _segmentWriter!.SetLength(written.DurableBytes); // Frees what the failed write allocated.

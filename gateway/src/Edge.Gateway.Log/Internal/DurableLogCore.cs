@@ -29,6 +29,12 @@ internal sealed partial class DurableLogCore : IDurableLog
     private Exception? _fatal;
     private bool _disposed;
     private bool _writerWaiting;
+    private bool _writerCoalescing; // The writer waits out the commit window (guarded by _sync).
+    private readonly long _commitWindowTicks;
+    private readonly TailAllocation _tail;
+
+    /// <summary>Flash a small-file replacement programs: the temp file's data page and the directory's page (the rename).</summary>
+    private const long SmallFileFlashBytes = 2 * TailAllocation.PageBytes;
     private long _cachedOldestOffset = -1;
     private long? _cachedOldestTimestamp;
     private readonly DirectoryLock _directoryLock;
@@ -50,6 +56,8 @@ internal sealed partial class DurableLogCore : IDurableLog
             _retainedBytes += segment.Bytes;
         }
 
+        _commitWindowTicks = (long)(options.CommitWindow.TotalSeconds * time.TimestampFrequency);
+        _tail = new TailAllocation(options.PreallocateBytes, options.SegmentBytes);
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "edge-log-writer" };
     }
 
@@ -123,6 +131,8 @@ internal sealed partial class DurableLogCore : IDurableLog
             DiskFullEvents = Interlocked.Read(ref _diskFullEvents),
             RejectedDiskFull = Interlocked.Read(ref _rejectedDiskFull),
             WriteFailure = Volatile.Read(ref _fatal)?.Message,
+            FlashBytesWritten = Interlocked.Read(ref _flashBytesWritten),
+            PreallocatedBytes = Interlocked.Read(ref _preallocatedBytes),
         };
     }
 
@@ -232,6 +242,11 @@ internal sealed partial class DurableLogCore : IDurableLog
                 _segments.Add(tail);
             }
 
+            if (_filling.IsEmpty)
+            {
+                _filling.FirstAppendTimestamp = _time.GetTimestamp();
+            }
+
             RecordFrame.Write(_filling.Reserve(frameSize, tail), offset, timestamp, payload);
             tail.Bytes += frameSize;
             tail.EndOffset = offset + 1;
@@ -239,7 +254,7 @@ internal sealed partial class DurableLogCore : IDurableLog
             _nextOffset = offset + 1;
             _filling.EndOffset = offset + 1;
             durable = _filling.Completion.Task;
-            if (_writerWaiting)
+            if (_writerWaiting || (_writerCoalescing && _filling.Length >= TailAllocation.PageBytes))
             {
                 Monitor.Pulse(_sync);
             }

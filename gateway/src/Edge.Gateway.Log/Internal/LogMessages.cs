@@ -40,4 +40,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(12, LogLevel.Information, "Disk space is back: the log accepts appends again")]
     public static partial void DiskSpaceBack(ILogger logger);
+
+    [LoggerMessage(13, LogLevel.Warning, "Could not cut the preallocated zeros off {Segment} at close (the next open tells them from a torn tail)")]
+    public static partial void TailNotTrimmed(ILogger logger, string segment, Exception exception);
 }
