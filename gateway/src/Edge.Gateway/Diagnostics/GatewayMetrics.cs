@@ -94,6 +94,7 @@ internal sealed class GatewayMetrics
             "edge_durable_append_seconds",
             "Time from a QoS 1/2 publish reaching the gateway until it is fsynced in the log and may be acknowledged (group commit included).",
             new Prometheus.HistogramConfiguration { Buckets = Prometheus.Histogram.ExponentialBuckets(0.00025, 2, 16) });
+        RuntimeMetrics.Register(Registry); // RSS, managed heap, file descriptors (issue 18: soaks judge their slope)
     }
 
     public void ClientConnected(string clientId)

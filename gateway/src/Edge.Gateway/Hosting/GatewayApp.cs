@@ -45,6 +45,7 @@ internal static partial class GatewayApp
     /// <summary>Runs the gateway until SIGTERM/SIGINT or a fatal error; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter errors, CancellationToken cancellationToken)
     {
+        MallocArenaLimit.Apply(); // before the host's threads: native memory that stays flat (issue 18)
         var demo = args.Contains("--demo");
         WebApplicationBuilder builder;
         try
