@@ -11,6 +11,8 @@ internal sealed partial class GatewaySettings
         MaxBytes = Storage.MaxBytes,
         SegmentBytes = Storage.SegmentBytes,
         WhenFull = Storage.WhenFull,
+        PreallocateBytes = Storage.PreallocateBytes,
+        CommitWindow = TimeSpan.FromMilliseconds(Storage.CommitWindowMilliseconds),
         MaxRecordBytes = Mqtt.MaxPayloadBytes + (2 * ushort.MaxValue) + 16,
     };
 }

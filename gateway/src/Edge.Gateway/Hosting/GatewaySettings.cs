@@ -116,6 +116,10 @@ internal sealed partial class GatewaySettings
         Require(Storage.SegmentBytes <= Storage.MaxBytes / 4, "Storage:SegmentBytes", $"must be at most Storage:MaxBytes / 4 = {Storage.MaxBytes / 4} so that dropping or deleting a segment frees space (was {Storage.SegmentBytes})");
         Require(Enum.IsDefined(Storage.WhenFull), "Storage:WhenFull", "must be Reject or DropOldest");
         Require(Storage.IoErrorExitSeconds is >= 0 and <= 3600, "Storage:IoErrorExitSeconds", $"must be between 0 and 3600 (was {Storage.IoErrorExitSeconds})");
+        Require(Storage.PreallocateBytes is >= 0 and <= Edge.Gateway.Log.DurableLogOptions.MaxPreallocateBytes && Storage.PreallocateBytes % 4096 == 0, "Storage:PreallocateBytes", $"must be 0 or a multiple of 4096 up to {Edge.Gateway.Log.DurableLogOptions.MaxPreallocateBytes} (was {Storage.PreallocateBytes})");
+        Require(Storage.CommitWindowMilliseconds >= 0 && Storage.CommitWindowMilliseconds <= Edge.Gateway.Log.DurableLogOptions.MaxCommitWindow.TotalMilliseconds, "Storage:CommitWindowMilliseconds", $"must be between 0 and {Edge.Gateway.Log.DurableLogOptions.MaxCommitWindow.TotalMilliseconds} (was {Storage.CommitWindowMilliseconds})");
+        Require(Diagnostics.SdCardClass.Find(Storage.CardClass) is not null, "Storage:CardClass", $"must be one of {string.Join(", ", Diagnostics.SdCardClass.Known.Select(c => c.Name))} (was '{Storage.CardClass}')");
+        Require(Storage.CardEnduranceTbw is null or (> 0 and <= 1_000_000), "Storage:CardEnduranceTbw", $"must be a number of terabytes written above 0 and at most 1000000 (was {Storage.CardEnduranceTbw})");
         Require(Mqtt.MaxPayloadBytes + 132_000 <= Storage.SegmentBytes, "Mqtt:MaxPayloadBytes", "plus topic and client id must fit in one Storage:SegmentBytes");
 
         Require(KafkaTopicPattern().IsMatch(Kafka.Topic ?? ""), "Kafka:Topic", $"must be a Kafka topic name: 1-249 of A-Z a-z 0-9 . _ - (was '{Kafka.Topic}')");

@@ -29,7 +29,8 @@ internal static class GatewayEndpoints
         var endpoint = services.GetRequiredService<KafkaEndpoint>();
         var credentials = services.GetRequiredService<Security.DeviceCredentialStore>();
         var commands = services.GetService<Commands.CommandStore>(); // null with Kafka:Commands:Enabled=false
-        _ = new PrometheusExporter(metrics, log, egress, settings);
+        var wear = FlashWearOf(settings);
+        _ = new PrometheusExporter(metrics, log, egress, settings, wear);
         if (settings.Http.Token.Length > 0)
         {
             var check = new BearerTokenCheck(settings.Http.Token);
@@ -37,7 +38,7 @@ internal static class GatewayEndpoints
         }
 
         app.MapGet("/", () => Results.Content(StatusPage.Html, "text/html; charset=utf-8"));
-        app.MapGet("/api/status", () => Results.Json(Snapshot(metrics, log, egress, settings, endpoint, credentials.Problem, commands), StatusJsonContext.Default.StatusSnapshot));
+        app.MapGet("/api/status", () => Results.Json(Snapshot(metrics, log, egress, settings, endpoint, credentials.Problem, commands, wear), StatusJsonContext.Default.StatusSnapshot));
         app.MapMetrics("/metrics", metrics.Registry);
 
         // Liveness: the process serves HTTP. systemd's watchdog covers hangs of the rest.
@@ -79,9 +80,19 @@ internal static class GatewayEndpoints
         });
     }
 
-    private static StatusSnapshot Snapshot(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings, KafkaEndpoint endpoint, string? credentialsProblem, Commands.CommandStore? commands)
+    /// <summary>The wear estimate for <c>Storage:CardClass</c>, or <c>Storage:CardEnduranceTbw</c> when set.</summary>
+    internal static FlashWear FlashWearOf(GatewaySettings settings)
+    {
+        var card = SdCardClass.Find(settings.Storage.CardClass) ?? SdCardClass.Known[0];
+        return settings.Storage.CardEnduranceTbw is { } tbw
+            ? new FlashWear($"{card.Name} rated {tbw} TBW (Storage:CardEnduranceTbw)", tbw, TimeProvider.System)
+            : new FlashWear(card.Name, card.EnduranceTbw, TimeProvider.System);
+    }
+
+    private static StatusSnapshot Snapshot(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings, KafkaEndpoint endpoint, string? credentialsProblem, Commands.CommandStore? commands, FlashWear wear)
     {
         var stats = log.GetStats();
+        var (perDay, years) = wear.Estimate(stats.FlashBytesWritten);
         var devices = metrics.Devices
             .Select(d => new DeviceStatus(d.Id, d.Connected, d.LastSeenMs, d.Accepted, d.Bytes, d.Waiting))
             .OrderBy(d => d.Id, StringComparer.Ordinal)
@@ -91,7 +102,13 @@ internal static class GatewayEndpoints
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             _startedMs,
             devices,
-            new LogStatus(stats.UnacknowledgedRecords, stats.RetainedBytes, settings.Storage.MaxBytes, stats.OldestUnacknowledgedTimestampMs, stats.BytesWritten, stats.Fsyncs, stats.DroppedRecords, stats.DiskFull, stats.WriteFailure),
+            new LogStatus(stats.UnacknowledgedRecords, stats.RetainedBytes, settings.Storage.MaxBytes, stats.OldestUnacknowledgedTimestampMs, stats.BytesWritten, stats.Fsyncs, stats.DroppedRecords, stats.DiskFull, stats.WriteFailure)
+            {
+                FlashBytesWritten = stats.FlashBytesWritten,
+                FlashBytesPerDay = perDay,
+                Card = wear.Card,
+                CardLifeYears = years is { } y && double.IsFinite(y) ? y : null,
+            },
             new KafkaStatus(
                 egress.KafkaReachable,
                 endpoint.IsDevelopment,

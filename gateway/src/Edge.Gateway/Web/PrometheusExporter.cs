@@ -12,7 +12,7 @@ namespace Edge.Gateway.Web;
 /// </summary>
 internal sealed class PrometheusExporter
 {
-    public PrometheusExporter(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings)
+    public PrometheusExporter(GatewayMetrics metrics, IDurableLog log, KafkaEgressService egress, GatewaySettings settings, FlashWear wear)
     {
         var factory = Metrics.WithCustomRegistry(metrics.Registry);
         var connections = factory.CreateGauge("edge_mqtt_connections", "MQTT clients connected now.");
@@ -36,6 +36,9 @@ internal sealed class PrometheusExporter
         var tornCut = factory.CreateCounter("edge_log_torn_tail_records_cut_total", "Torn records cut from the tail at recovery.");
         var diskFull = factory.CreateGauge("edge_log_disk_full", "1 while the file system of Storage:Path is full (ENOSPC): publishes are refused, egress keeps freeing space.");
         var diskFullEvents = factory.CreateCounter("edge_log_disk_full_events_total", "Writes that met a full file system (each rolled back; nothing acknowledged is lost).");
+        var flashWritten = factory.CreateCounter("edge_storage_bytes_written_total", "Flash the log programmed, in whole 4 KiB pages (each commit rewrites the page it ends in): what wears the SD card.");
+        var flashPerDay = factory.CreateGauge("edge_storage_bytes_per_day", "edge_storage_bytes_written_total per day at the rate of the last ~10 minutes.");
+        var cardYears = factory.CreateGauge("edge_storage_predicted_card_life_years", "Years until the rated endurance of Storage:CardClass (or Storage:CardEnduranceTbw) is used up at the current rate (x4 assumed write amplification, see docs/operations.md); -1 while nothing is written.", "card");
         var ioError = factory.CreateGauge("edge_log_io_error", "1 after an I/O error (EIO) failed the log: publishes are refused until the restart that follows.");
 
         metrics.Registry.AddBeforeCollectCallback(() =>
@@ -74,6 +77,10 @@ internal sealed class PrometheusExporter
             diskFull.Set(stats.DiskFull ? 1 : 0);
             diskFullEvents.IncTo(stats.DiskFullEvents);
             ioError.Set(stats.WriteFailure is null ? 0 : 1);
+            flashWritten.IncTo(stats.FlashBytesWritten);
+            var (perDay, years) = wear.Estimate(stats.FlashBytesWritten);
+            flashPerDay.Set(perDay);
+            cardYears.WithLabels(wear.Card).Set(years is { } y && double.IsFinite(y) ? y : -1);
         });
     }
 }
