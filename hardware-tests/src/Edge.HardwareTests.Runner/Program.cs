@@ -2,6 +2,7 @@ using System.CommandLine;
 using Edge.HardwareTests.Bench;
 using Edge.HardwareTests.Runner;
 using Edge.HardwareTests.Scenarios;
+using Edge.HardwareTests.Soak;
 
 // Exit codes: 0 every scenario passed (or was not applicable on this bench), 1 a scenario lost or reordered
 // readings or failed its own checks, 2 bad arguments or configuration.
@@ -9,11 +10,16 @@ var scenarioOption = new Option<string?>("--scenario") { Description = "Run only
 var soakOption = new Option<bool>("--soak") { Description = "Soak variant: each scenario records for --duration with --devices devices" };
 var durationOption = new Option<string>("--duration") { Description = "Soak recording time per scenario, e.g. 2h, 45m, 90s", DefaultValueFactory = _ => "2h" };
 var devicesOption = new Option<int>("--devices") { Description = "Soak device count (a scenario never runs fewer than its quick size)", DefaultValueFactory = _ => 500 };
+var soakDefaults = new SoakLimits();
+var warmupOption = new Option<string>("--warmup") { Description = "Soak: memory samples before this are not fitted (default 3m)", DefaultValueFactory = _ => "3m" };
+var rssSlopeOption = new Option<double>("--max-rss-slope") { Description = $"Soak: fail when the gateway's RSS grows faster after the warm-up, MB/min (default {soakDefaults.MaxRssSlopeMbPerMinute})", DefaultValueFactory = _ => soakDefaults.MaxRssSlopeMbPerMinute };
+var heapSlopeOption = new Option<double>("--max-heap-slope") { Description = $"Soak: the same for its managed heap after GC, MB/min (default {soakDefaults.MaxHeapSlopeMbPerMinute})", DefaultValueFactory = _ => soakDefaults.MaxHeapSlopeMbPerMinute };
+var fdSlopeOption = new Option<double>("--max-fd-slope") { Description = $"Soak: the same for its open file descriptors, per min (default {soakDefaults.MaxFdSlopePerMinute})", DefaultValueFactory = _ => soakDefaults.MaxFdSlopePerMinute };
 var configOption = new Option<FileInfo>("--config") { Description = "bench.json: boards, power-cycle commands, gateway, Kafka", Required = true };
 
 var simulated = new Command("simulated", "Run the scenarios against a simulated fleet, the real gateway (child process) and an in-process mock Kafka")
 {
-    scenarioOption, soakOption, durationOption, devicesOption,
+    scenarioOption, soakOption, durationOption, devicesOption, warmupOption, rssSlopeOption, heapSlopeOption, fdSlopeOption,
 };
 var bench = new Command("bench", "Run the scenarios against the real boards of a bench; only Kafka is read to judge delivery")
 {
@@ -38,6 +44,13 @@ simulated.SetAction(async (parse, token) =>
         Soak = parse.GetValue(soakOption),
         SoakDuration = DurationParser.Parse(parse.GetValue(durationOption)!),
         SoakDevices = parse.GetValue(devicesOption),
+        Memory = new SoakLimits
+        {
+            Warmup = DurationParser.Parse(parse.GetValue(warmupOption)!),
+            MaxRssSlopeMbPerMinute = parse.GetValue(rssSlopeOption),
+            MaxHeapSlopeMbPerMinute = parse.GetValue(heapSlopeOption),
+            MaxFdSlopePerMinute = parse.GetValue(fdSlopeOption),
+        },
         Log = Console.WriteLine,
         CancellationToken = token,
     };

@@ -1,4 +1,5 @@
 using Edge.HardwareTests.Bench;
+using Edge.HardwareTests.Soak;
 
 namespace Edge.HardwareTests.Scenarios;
 
@@ -19,6 +20,12 @@ internal sealed class ScenarioContext
     public TimeSpan SoakDuration { get; init; } = TimeSpan.FromHours(2);
 
     public int SoakDevices { get; init; } = 500;
+
+    /// <summary>
+    /// Soak, simulated: the gateway's RSS, managed heap and file descriptors are sampled from its /metrics while the
+    /// devices record, and a slope after the warm-up above these limits fails the scenario (issue 18).
+    /// </summary>
+    public SoakLimits Memory { get; init; } = new();
 
     /// <summary>Progress and diagnostics.</summary>
     public Action<string> Log { get; init; } = _ => { };
