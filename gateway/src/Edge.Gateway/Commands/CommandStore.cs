@@ -15,37 +15,32 @@ namespace Edge.Gateway.Commands;
 /// changes state, which a log of small records says exactly (<see cref="CommandLogEntry"/>). Its checkpoint is the first
 /// record still needed: the oldest command whose result is not yet in the gateway's log. A command that waits long (a
 /// large TTL) would pin everything after it, so when the store passes half of <c>Kafka:Commands:StoreMaxBytes</c> the
-/// records still needed are copied forward (<see cref="CommandCompaction"/>) and the old segments go. Results leave
-/// through <see cref="CommandOutbox"/>; the log is rebuilt on open by <see cref="CommandStoreRecovery"/>.
+/// records still needed are copied forward (<see cref="CommandCompaction"/>) and the old segments go. Results are written
+/// by <see cref="CommandFinisher"/> and leave through <see cref="CommandOutbox"/>; the log is rebuilt on open by
+/// <see cref="CommandStoreRecovery"/>.
 /// Thread-safe: one lock guards the in-memory state (<see cref="CommandQueues"/>, shared with the compaction); appends
 /// and fsyncs happen outside it.
 /// </remarks>
 internal sealed class CommandStore : IAsyncDisposable
 {
-    private const int MaxMessageChars = 4096;
-
     private readonly Lock _gate = new();
     private readonly CommandQueues _state = new();
     private readonly IDurableLog _log;
-    private readonly CommandOutbox _outbox;
+    private readonly CommandFinisher _finisher;
     private readonly CommandCompaction _compaction;
     private readonly KafkaCommandsOptions _options;
-    private readonly string _gatewayId;
     private readonly TimeProvider _time;
     private readonly CommandMetrics _metrics;
-    private readonly ILogger _logger;
     private long _nextSequence;
 
     private CommandStore(IDurableLog log, IDurableLog gatewayLog, KafkaCommandsOptions options, string gatewayId, TimeProvider time, CommandMetrics metrics, ILogger logger)
     {
         _log = log;
-        _outbox = new CommandOutbox(log, gatewayLog, logger);
+        _finisher = new CommandFinisher(log, gatewayLog, _gate, _state, gatewayId, time, metrics, logger);
         _compaction = new CommandCompaction(log, _gate, _state, options.StoreMaxBytes, logger);
         _options = options;
-        _gatewayId = gatewayId;
         _time = time;
         _metrics = metrics;
-        _logger = logger;
     }
 
     /// <summary>Raised (outside the lock) when a device has a newly durable command to deliver.</summary>
@@ -70,7 +65,7 @@ internal sealed class CommandStore : IAsyncDisposable
     public static string DirectoryFor(string storagePath) => Path.Combine(storagePath, "commands");
 
     /// <summary>The largest store record for these options: a queued command with its args in base64, or a result.</summary>
-    public static int MaxRecordBytes(KafkaCommandsOptions options) => (2 * options.MaxCommandBytes) + (4 * MaxMessageChars) + 4096;
+    public static int MaxRecordBytes(KafkaCommandsOptions options) => (2 * options.MaxCommandBytes) + (4 * CommandFinisher.MaxMessageChars) + 4096;
 
     /// <summary>Opens (creating if needed) and recovers the store: waiting commands, their order and the outbox.</summary>
     /// <exception cref="IOException">The store cannot be read or written.</exception>
@@ -184,48 +179,8 @@ internal sealed class CommandStore : IAsyncDisposable
     /// log. <see cref="FinishOutcome.NotPending"/> for a command already ended (a repeated ack, an ack after expiry).
     /// </summary>
     /// <exception cref="IOException">The store failed; the command stays as it was.</exception>
-    public async Task<FinishOutcome> FinishAsync(string device, string id, CommandStatus status, string? message, long? ackedMs)
-    {
-        PendingCommand? command;
-        ValueTask<AppendResult> finished;
-        lock (_gate)
-        {
-            if (!_state.TryGet(device, id, out command) || command.Result is not null || !command.Durable)
-            {
-                return FinishOutcome.NotPending;
-            }
-
-            // A device may ack before its PUBACK of the command arrives (SDKs ack from the handler): the ack proves delivery.
-            var delivered = command.DeliveredMs ?? ackedMs;
-            command.Result = CommandResult.Build(id, device, _gatewayId, command.Name, status, Truncate(message), command.ReceivedMs, delivered, ackedMs, NowMs, command.KafkaPartition, command.KafkaOffset);
-            command.Publishing = true;
-            _state.Dequeue(command);
-
-            // Started under the lock: a copy MaintainAsync carries forward is ordered before or after it, never across.
-            finished = _log.AppendAsync(CommandLogEntry.EncodeFinished(device, id, command.Result));
-        }
-
-        AppendResult appended;
-        try
-        {
-            appended = await finished;
-        }
-        catch
-        {
-            Restore(command);
-            throw;
-        }
-
-        if (appended.Status != AppendStatus.Appended)
-        {
-            Restore(command);
-            return FinishOutcome.StoreUnavailable;
-        }
-
-        _metrics.Finished(status, NowMs - command.ReceivedMs);
-        await PublishAsync(command);
-        return FinishOutcome.Finished;
-    }
+    public Task<FinishOutcome> FinishAsync(string device, string id, CommandStatus status, string? message, long? ackedMs)
+        => _finisher.FinishAsync(device, id, status, message, ackedMs);
 
     /// <summary>
     /// Answers a Kafka record that is not queued (malformed, unknown device, cap reached) with a <c>rejected</c> result, kept
@@ -234,51 +189,8 @@ internal sealed class CommandStore : IAsyncDisposable
     /// </summary>
     /// <returns>False when the store is full: retry later.</returns>
     /// <exception cref="IOException">The store failed.</exception>
-    public async Task<bool> RejectAsync(ParsedRecord record, string reason, long receivedMs, int partition, long offset, CommandStatus status = CommandStatus.Rejected)
-    {
-        // Keyed by the Kafka position, not the id: a malformed record may have none, or share it with a queued command.
-        var result = CommandResult.Build(record.Id, record.Device, _gatewayId, record.Name, status, reason, receivedMs, null, null, NowMs, partition, offset);
-        var entry = PendingCommand.Answered(record.Device, $"#rejected:{partition}:{offset}", record.Name ?? "", receivedMs, partition, offset, result);
-        entry.Publishing = true;
-        ValueTask<AppendResult> finished;
-        lock (_gate)
-        {
-            if (_state.Knows(entry.Device, entry.Id))
-            {
-                return true;
-            }
-
-            entry.FirstOffset = _log.NextOffset;
-            _state.Add(entry);
-            finished = _log.AppendAsync(CommandLogEntry.EncodeFinished(entry.Device, entry.Id, result));
-        }
-
-        AppendResult appended;
-        try
-        {
-            appended = await finished;
-        }
-        catch
-        {
-            Forget(entry, remember: false);
-            throw;
-        }
-
-        if (appended.Status != AppendStatus.Appended)
-        {
-            Forget(entry, remember: false);
-            return false;
-        }
-
-        lock (_gate)
-        {
-            entry.FirstOffset = appended.Offset;
-        }
-
-        _metrics.Finished(status, 0);
-        await PublishAsync(entry);
-        return true;
-    }
+    public Task<bool> RejectAsync(ParsedRecord record, string reason, long receivedMs, int partition, long offset, CommandStatus status = CommandStatus.Rejected)
+        => _finisher.RejectAsync(record, reason, receivedMs, partition, offset, status);
 
     /// <summary>Records the device's PUBACK of a command (the first one counts); durable with the store's next fsync.</summary>
     public void MarkDelivered(string device, string id)
@@ -327,7 +239,7 @@ internal sealed class CommandStore : IAsyncDisposable
 
         foreach (var command in retry)
         {
-            await PublishAsync(command);
+            await _finisher.PublishAsync(command);
         }
 
         await _compaction.RunAsync(cancellationToken);
@@ -336,8 +248,6 @@ internal sealed class CommandStore : IAsyncDisposable
     public ValueTask DisposeAsync() => _log.DisposeAsync();
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static string? Truncate(string? message) => message is { Length: > MaxMessageChars } ? message[..MaxMessageChars] : message;
 
     private async Task<AppendStatus> CompleteQueueAsync(PendingCommand command, ValueTask<AppendResult> append)
     {
@@ -348,13 +258,13 @@ internal sealed class CommandStore : IAsyncDisposable
         }
         catch
         {
-            Forget(command, remember: false);
+            _finisher.Forget(command, remember: false);
             throw;
         }
 
         if (result.Status != AppendStatus.Appended)
         {
-            Forget(command, remember: false);
+            _finisher.Forget(command, remember: false);
             return result.Status;
         }
 
@@ -367,47 +277,5 @@ internal sealed class CommandStore : IAsyncDisposable
         _metrics.Queued();
         CommandReady?.Invoke(command.Device);
         return AppendStatus.Appended;
-    }
-
-    // The result goes into the gateway's log (CommandOutbox); the store then forgets the command. A result the log
-    // refuses (full, failed) stays here and MaintainAsync retries it.
-    private async Task PublishAsync(PendingCommand command)
-    {
-        bool published;
-        try
-        {
-            published = await _outbox.AppendResultAsync(command);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                command.Publishing = false;
-            }
-        }
-
-        if (published)
-        {
-            Forget(command, remember: true);
-            await _outbox.MarkPublishedAsync(command);
-        }
-    }
-
-    private void Restore(PendingCommand command)
-    {
-        lock (_gate)
-        {
-            command.Result = null;
-            command.Publishing = false;
-            _state.Enqueue(command);
-        }
-    }
-
-    private void Forget(PendingCommand command, bool remember)
-    {
-        lock (_gate)
-        {
-            _state.Forget(command.Device, command.Id, remember);
-        }
     }
 }

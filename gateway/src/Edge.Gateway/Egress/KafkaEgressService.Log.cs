@@ -24,9 +24,6 @@ internal sealed partial class KafkaEgressService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery to {Partition} failed: {Code} {Reason}")]
     private partial void LogDeliveryFailed(string partition, ErrorCode code, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Log record {Offset} is not an ingest record and is skipped: {Problem}")]
-    private partial void LogUndecodable(long offset, string problem);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Log record {Offset} was in a batch Kafka refused for good; sending it alone to {Topic} to find out whether it is the cause")]
     private partial void LogIsolating(long offset, string topic);
 

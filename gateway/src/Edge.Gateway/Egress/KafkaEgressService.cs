@@ -1,10 +1,7 @@
-using System.Globalization;
-using System.Text;
 using Confluent.Kafka;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Hosting;
 using Edge.Gateway.Log;
-using Edge.Gateway.Records;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -17,11 +14,11 @@ namespace Edge.Gateway.Egress;
 /// failure (or a restart) the egress re-reads the log from the first unacknowledged record, after a pause that grows
 /// while sessions make no progress and resets when they do (<see cref="RewindBackoff"/>). Before each session,
 /// <see cref="ResendFilter"/> reads back what Kafka already holds of the records it will re-read (Kafka:Delivery).
+/// Messages are built by <see cref="EgressMessageBuilder"/>; the checkpoint is moved by <see cref="EgressCheckpoints"/>.
 /// </summary>
 internal sealed partial class KafkaEgressService : BackgroundService
 {
     private const int Window = 60_000; // records in flight; above librdkafka's queue cap so "queue full" comes first
-    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ProgressWait = TimeSpan.FromMilliseconds(100);
 
@@ -35,8 +32,8 @@ internal sealed partial class KafkaEgressService : BackgroundService
     private readonly RouteTable _routes;
     private readonly RewindBackoff _backoff;
     private readonly KafkaReachability _reachability;
-    private readonly byte[] _gatewayId;
-    private readonly byte[] _logId;
+    private readonly EgressMessageBuilder _messages;
+    private readonly EgressCheckpoints _checkpoints;
     private readonly HashSet<long> _suspects = []; // offsets whose batch the broker refused: re-sent alone once
     private readonly ResendFilter _resend;
     private volatile bool _fatal;
@@ -53,11 +50,10 @@ internal sealed partial class KafkaEgressService : BackgroundService
         _routes = new RouteTable(settings.Kafka);
         _backoff = new RewindBackoff(time);
         _reachability = new KafkaReachability(logger, settings.Kafka.Producer);
-        _gatewayId = Encoding.UTF8.GetBytes(settings.Gateway.Id);
-        _logId = Encoding.UTF8.GetBytes(log.LogId);
+        _messages = new EgressMessageBuilder(_routes, settings.Gateway.Id, log.LogId, metrics, logger);
         Progress = new EgressProgress(time);
         PumpHeartbeat = new Heartbeat("Kafka egress loop", time);
-        CheckpointHeartbeat = new Heartbeat("checkpoint loop", time);
+        _checkpoints = new EgressCheckpoints(log, time);
         _resend = new ResendFilter(settings, log, _routes, _backoff, metrics, PumpHeartbeat, logger);
     }
 
@@ -71,7 +67,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
     public Heartbeat PumpHeartbeat { get; }
 
     /// <summary>Beats while the loop that checkpoints acknowledged records is alive (for the systemd watchdog).</summary>
-    public Heartbeat CheckpointHeartbeat { get; }
+    public Heartbeat CheckpointHeartbeat => _checkpoints.Heartbeat;
 
     /// <summary>
     /// True when records wait but none reached Kafka (or the dead-letter topic) for <c>Kafka:StallSeconds</c> while
@@ -138,7 +134,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
     private async Task RunSessionAsync(IProducer<byte[]?, byte[]> producer, DeadLetterSender deadLetters, DeliveryTracker tracker, long start, CancellationToken stoppingToken)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var checkpointing = CheckpointLoopAsync(tracker, session.Token);
+        var checkpointing = _checkpoints.RunAsync(tracker, session.Token);
         try
         {
             await PumpAsync(producer, deadLetters, tracker, start, session.Token);
@@ -163,7 +159,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
 
             await session.CancelAsync();
             await checkpointing;
-            await CheckpointAsync(tracker);
+            await _checkpoints.CheckpointAsync(tracker);
             LogSessionEnded(tracker.CommittedOffset, tracker.InFlight);
         }
     }
@@ -195,7 +191,7 @@ internal sealed partial class KafkaEgressService : BackgroundService
                 }
             }
 
-            if (!TryBuildMessage(record, out var topic, out var message, out var clientId))
+            if (!_messages.TryBuild(record, out var topic, out var message, out var clientId))
             {
                 tracker.Skip(record.Offset);
                 continue;
@@ -318,75 +314,6 @@ internal sealed partial class KafkaEgressService : BackgroundService
         lock (_suspects)
         {
             return _suspects.Contains(offset);
-        }
-    }
-
-    private bool TryBuildMessage(LogRecord record, out string topic, out Message<byte[]?, byte[]> message, out string clientId)
-    {
-        clientId = "";
-        IngestRecord ingest;
-        try
-        {
-            ingest = IngestRecord.Decode(record.Payload);
-        }
-        catch (FormatException e)
-        {
-            _metrics.RecordUndecodable();
-            LogUndecodable(record.Offset, e.Message);
-            topic = "";
-            message = null!;
-            return false;
-        }
-
-        clientId = Records.GatewayTopics.IsReserved(ingest.Topic) ? "" : ingest.ClientId; // a result or presence record is not the device's message
-        (topic, var key) = _routes.Resolve(ingest.ClientId, ingest.Topic);
-        message = new Message<byte[]?, byte[]>
-        {
-            Key = Encoding.UTF8.GetBytes(key),
-            Value = ingest.Payload.ToArray(),
-            Timestamp = new Timestamp(record.TimestampMs, TimestampType.CreateTime),
-            Headers =
-            [
-                new Header(RecordHeaders.MqttTopic, Encoding.UTF8.GetBytes(ingest.Topic)),
-                new Header(RecordHeaders.MqttQos, [(byte)('0' + ingest.QoS)]),
-                new Header(RecordHeaders.MqttClientId, Encoding.UTF8.GetBytes(ingest.ClientId)),
-                new Header(RecordHeaders.Gateway, _gatewayId),
-                new Header(RecordHeaders.ReceivedMs, Encoding.UTF8.GetBytes(record.TimestampMs.ToString(CultureInfo.InvariantCulture))),
-                new Header(RecordHeaders.Offset, Encoding.UTF8.GetBytes(record.Offset.ToString(CultureInfo.InvariantCulture))),
-                new Header(RecordHeaders.Log, _logId),
-            ],
-        };
-        RecordHeaders.AddIdentity(message.Headers, ingest); // edge.bid, edge.seq from an Edge SDK pack (issue 16)
-        return true;
-    }
-
-    private async Task CheckpointLoopAsync(DeliveryTracker tracker, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(CheckpointInterval, _time);
-        try
-        {
-            CheckpointHeartbeat.Beat(CheckpointInterval);
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                await CheckpointAsync(tracker);
-                CheckpointHeartbeat.Beat(CheckpointInterval);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            CheckpointHeartbeat.Park(); // the pump's heartbeat covers the session's last checkpoint
-        }
-    }
-
-    private async Task CheckpointAsync(DeliveryTracker tracker)
-    {
-        var committed = tracker.CommittedOffset;
-        if (committed > _log.CheckpointOffset)
-        {
-            await _log.CheckpointAsync(committed, CancellationToken.None);
         }
     }
 

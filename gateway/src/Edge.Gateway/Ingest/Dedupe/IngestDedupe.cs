@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Hosting;
 using Edge.Gateway.Log;
@@ -25,8 +24,8 @@ namespace Edge.Gateway.Ingest.Dedupe;
 /// forgetting (eviction, deprovisioning, an unreadable snapshot) can only let a duplicate through, never drop a message.</para>
 /// <para>Size. Per device about 450 bytes (8 boots) plus 32 bytes per pending QoS 2 packet id (at most 1,024 per client).
 /// Devices in devices.json are kept while they are provisioned and freed when they leave it (checked every 5 s);
-/// other client ids are capped at <c>Mqtt:MaxUnprovisionedDevices</c>, the least recently used evicted first. 1,000
-/// devices take about 0.5 MB.</para>
+/// other client ids are capped at <c>Mqtt:MaxUnprovisionedDevices</c>, the least recently used evicted first
+/// (<see cref="DedupeDeviceTable"/>). 1,000 devices take about 0.5 MB.</para>
 /// <para>Durability. Each record carries its identity (<see cref="RecordIdentity"/>) in the same fsync as the message.
 /// Every 5 s (when something changed) and at stop the state is written to <see cref="DedupeSnapshot"/> as of a log
 /// offset; at start the snapshot is loaded and the log from that offset on is replayed over it (the whole retained log
@@ -40,18 +39,14 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
 {
     private static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<string, DeviceDedupe> _devices = new(StringComparer.Ordinal);
+    private readonly DedupeDeviceTable _devices;
     private readonly IDurableLog _log;
-    private readonly DeviceCredentialStore _credentials;
     private readonly ILogger _logger;
-    private readonly int _maxUnprovisioned;
     private readonly string _path;
     private readonly Prometheus.Counter _dropped;
-    private readonly Prometheus.Gauge _tracked;
     private readonly CancellationTokenSource _stop = new();
     private int _stopped;
     private int _disposed;
-    private readonly object _insertLock = new();
     private readonly SemaphoreSlim _snapshotLock = new(1, 1);
     private Task? _snapshots;
     private volatile bool _dirty;
@@ -62,13 +57,12 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(metrics);
         Enabled = settings.Kafka.Delivery == KafkaDelivery.ExactlyOnce;
         _log = log;
-        _credentials = credentials;
         _logger = logger;
-        _maxUnprovisioned = settings.Mqtt.MaxUnprovisionedDevices;
         _path = Path.Combine(settings.Storage.Path, DedupeSnapshot.FileName);
         var factory = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
         _dropped = factory.CreateCounter("edge_duplicates_dropped_total", "Messages acknowledged without logging them again: an Edge SDK pack whose (device, bid, seq) was logged, or a QoS 2 PUBLISH resent before PUBREL (Kafka:Delivery=ExactlyOnce)");
-        _tracked = factory.CreateGauge("edge_dedupe_devices", "Devices whose logged boots and QoS 2 packet ids the gateway keeps to recognise resends");
+        var tracked = factory.CreateGauge("edge_dedupe_devices", "Devices whose logged boots and QoS 2 packet ids the gateway keeps to recognise resends");
+        _devices = new DedupeDeviceTable(credentials, settings.Mqtt.MaxUnprovisionedDevices, tracked, Changed, logger);
     }
 
     /// <summary>False with <c>Kafka:Delivery=AtLeastOnce</c>: nothing is checked or kept (records still carry their identity).</summary>
@@ -85,7 +79,7 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
     {
         while (true)
         {
-            var device = _devices.TryGetValue(clientId, out var found) ? found : Add(clientId);
+            var device = _devices.GetOrAdd(clientId);
             await device.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (device.Live)
             {
@@ -105,7 +99,7 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
     /// <summary>PUBREL from <paramref name="clientId"/>: its packet id may be used for a new message now.</summary>
     public async Task ReleaseAsync(string clientId, ushort packetId)
     {
-        if (!Enabled || !_devices.TryGetValue(clientId, out var device))
+        if (!Enabled || !_devices.TryGet(clientId, out var device))
         {
             return;
         }
@@ -128,7 +122,7 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
     /// <summary>A connection with a clean start (clean session): the client forgot its QoS 2 packet ids, so does the gateway.</summary>
     public async Task CleanStartAsync(string clientId)
     {
-        if (!Enabled || !_devices.TryGetValue(clientId, out var device) || device.PendingCount == 0)
+        if (!Enabled || !_devices.TryGet(clientId, out var device) || device.PendingCount == 0)
         {
             return;
         }
@@ -181,7 +175,7 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
                     device.Record(RecordIdentity.None.WithPacketId(packetId, hash));
                 }
 
-                _devices[saved.Id] = device;
+                _devices.Restore(device);
             }
 
             from = snapshot.CoveredOffset;
@@ -204,14 +198,14 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
 
                 if (ingest.Identity.Any)
                 {
-                    var device = _devices.TryGetValue(ingest.ClientId, out var found) ? found : Add(ingest.ClientId);
+                    var device = _devices.GetOrAdd(ingest.ClientId);
                     device.Record(ingest.Identity);
                     replayed++;
                 }
             }
         }
 
-        _tracked.Set(_devices.Count);
+        _devices.CountTracked();
         _dirty = true;
         LogRebuilt(_devices.Count, snapshot is null ? "no snapshot" : $"snapshot at offset {from}", replayed, from);
     }
@@ -302,83 +296,7 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
     }
 
     /// <summary>Frees the state of devices that were provisioned and are no longer in devices.json.</summary>
-    internal async Task FreeDeprovisionedAsync()
-    {
-        foreach (var device in _devices.Values)
-        {
-            if (device.Provisioned && !_credentials.IsProvisioned(device.Id))
-            {
-                await device.Gate.WaitAsync().ConfigureAwait(false);
-                try
-                {
-                    device.Live = false;
-                    _devices.TryRemove(new KeyValuePair<string, DeviceDedupe>(device.Id, device));
-                }
-                finally
-                {
-                    device.Gate.Release();
-                }
-
-                Changed();
-                LogFreed(device.Id);
-            }
-        }
-
-        _tracked.Set(_devices.Count);
-    }
-
-    private DeviceDedupe Add(string clientId)
-    {
-        lock (_insertLock)
-        {
-            if (_devices.TryGetValue(clientId, out var existing))
-            {
-                return existing;
-            }
-
-            var device = new DeviceDedupe(clientId, _credentials.IsProvisioned(clientId));
-            if (!device.Provisioned)
-            {
-                EvictUnprovisionedBeyondCap();
-            }
-
-            _devices[clientId] = device;
-            _tracked.Set(_devices.Count);
-            return device;
-        }
-    }
-
-    /// <summary>Under the insert lock: makes room for one more unprovisioned device (least recently used first).</summary>
-    private void EvictUnprovisionedBeyondCap()
-    {
-        var unprovisioned = 0;
-        foreach (var device in _devices.Values)
-        {
-            unprovisioned += device.Provisioned ? 0 : 1;
-        }
-
-        while (unprovisioned >= _maxUnprovisioned && unprovisioned > 0)
-        {
-            DeviceDedupe? victim = null;
-            foreach (var device in _devices.Values)
-            {
-                if (!device.Provisioned && device.Gate.CurrentCount > 0 && (victim is null || device.LastUsedMs < victim.LastUsedMs))
-                {
-                    victim = device;
-                }
-            }
-
-            if (victim is null || !victim.Gate.Wait(0))
-            {
-                return; // all busy right now: the cap is exceeded by the devices publishing at this moment
-            }
-
-            victim.Live = false;
-            _devices.TryRemove(new KeyValuePair<string, DeviceDedupe>(victim.Id, victim));
-            victim.Gate.Release();
-            unprovisioned--;
-        }
-    }
+    internal Task FreeDeprovisionedAsync() => _devices.FreeDeprovisionedAsync();
 
     private async Task SnapshotLoopAsync(CancellationToken cancellationToken)
     {
@@ -407,7 +325,4 @@ internal sealed partial class IngestDedupe : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the dedupe snapshot {Path}: {Problem} (nothing is lost: the log is replayed at the next start)")]
     private partial void LogSnapshotFailed(string path, string problem);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device '{Device}' left devices.json: its dedupe state is freed")]
-    private partial void LogFreed(string device);
 }
