@@ -12,7 +12,8 @@ namespace Edge.Bench.Startup;
 /// </summary>
 internal static partial class PackageBuilder
 {
-    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(20);
+    // An arm64 ReadyToRun publish took over 20 min on this 2-core machine while other builds and soaks shared it.
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(60);
 
     /// <summary>Publishes <paramref name="spec"/> into <c>root/NAME</c>, or reuses it when a previous publish completed there.</summary>
     /// <exception cref="InvalidOperationException">The publish failed; the message has its output.</exception>
@@ -75,7 +76,16 @@ internal static partial class PackageBuilder
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(PublishTimeout);
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"publishing {spec.Name} took more than {PublishTimeout.TotalMinutes:0} min ({fileName} {string.Join(' ', arguments)})");
+        }
+
         var output = await stdout + await stderr;
         if (process.ExitCode != 0)
         {

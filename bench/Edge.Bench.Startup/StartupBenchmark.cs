@@ -23,7 +23,15 @@ internal static class StartupBenchmark
             var packages = new Dictionary<string, BuiltPackage>(StringComparer.Ordinal);
             foreach (var spec in options.Variants.Select(v => v.Package).Distinct())
             {
-                packages[spec.Name] = await PackageBuilder.BuildAsync(spec, options.Source, root, Log);
+                try
+                {
+                    packages[spec.Name] = await PackageBuilder.BuildAsync(spec, options.Source, root, Log);
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+                {
+                    Console.Error.WriteLine("Edge.Bench.Startup: " + e.Message);
+                    return 1;
+                }
             }
 
             var smoke = new Dictionary<string, List<string>>(StringComparer.Ordinal);
