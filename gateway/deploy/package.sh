@@ -42,7 +42,7 @@ rm -rf "$pkg"
 # -p:TargetFrameworks=net10.0: sdk/Protocol also targets net8.0 (for Meadow), and a RID-specific restore would
 # otherwise ask for the net8.0 runtime pack of that RID, which is not needed (and not served here).
 dotnet publish "$repo/gateway/src/Edge.Gateway" -c Release -r "$rid" --self-contained \
-  -p:TargetFrameworks=net10.0 --artifacts-path "$artifacts" -o "$pkg/app" -nologo -v quiet
+  -p:TargetFrameworks=net10.0 --artifacts-path "$artifacts" -o "$pkg/app" -nologo -v quiet "${properties[@]}"
 # Debug symbols and XML docs are for developers; leave them out of the Pi's SD card.
 find "$pkg/app" \( -name '*.pdb' -o -name '*.xml' \) -delete
 # Confluent.Kafka loads alpine-librdkafka.so only on musl (Alpine); Raspberry Pi OS and Debian are glibc.
