@@ -25,6 +25,15 @@ public sealed class RuntimeConfigTests
     }
 
     [Fact]
+    public void Gateway_ThreadPoolCapped()
+    {
+        // Without a cap the pool grew 50 -> 110 threads in a 10-minute Wi-Fi-flap soak, and RSS with it (issue 18).
+        var properties = ConfigProperties();
+        Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.MaxThreads", out var max), "thread pool not capped");
+        Assert.InRange(max.ValueKind == JsonValueKind.String ? int.Parse(max.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : max.GetInt32(), 8, 32);
+    }
+
+    [Fact]
     public void Gateway_IdleThreadPoolWorkersDoNotSpin()
     {
         var properties = ConfigProperties();
