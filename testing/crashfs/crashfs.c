@@ -24,7 +24,9 @@
  * being SIGKILLed (then EIO, which its user code never sees) or the power is back; "crash" discards what was not
  * durable, presents the surviving state and unfreezes.
  *
- * Usage: crashfs <backing-root> <graveyard-dir> <control-socket> <mountpoint> [fuse options]
+ * Usage: crashfs <backing-root> <graveyard-dir> <control-socket> <mountpoint> [--fsync-delay-ms N] [fuse options]
+ *   --fsync-delay-ms N: every fsync, fdatasync and directory fsync first sleeps N ms (an SD card's flush latency);
+ *   the same as the control command "delay N" at mount time (README.md: using it by hand and in benchmarks).
  */
 #define FUSE_USE_VERSION 31
 #define _GNU_SOURCE
@@ -977,7 +979,7 @@ static const struct fuse_operations ops = {
 
 int main(int argc, char *argv[]) {
     if (argc < 5) {
-        fprintf(stderr, "usage: crashfs <backing-root> <graveyard> <control-socket> <mountpoint> [fuse options]\n");
+        fprintf(stderr, "usage: crashfs <backing-root> <graveyard> <control-socket> <mountpoint> [--fsync-delay-ms N] [fuse options]\n");
         return 2;
     }
     if (!realpath(argv[1], g_root) || !realpath(argv[2], g_grave)) { perror("crashfs: realpath"); return 2; }
@@ -995,7 +997,14 @@ int main(int argc, char *argv[]) {
     char *fargv[64];
     int fargc = 0;
     fargv[fargc++] = argv[0];
-    for (int i = 4; i < argc && fargc < 60; i++) fargv[fargc++] = argv[i];
+    for (int i = 4; i < argc && fargc < 60; i++) {
+        if (!strcmp(argv[i], "--fsync-delay-ms") && i + 1 < argc) {
+            /* Every fsync/fdatasync/fsyncdir sleeps this long first (an SD card); the control socket's "delay" changes it. */
+            atomic_store(&g_delay_ms, atoi(argv[++i]));
+            continue;
+        }
+        fargv[fargc++] = argv[i];
+    }
     fargv[fargc++] = "-f";
     fargv[fargc] = NULL;
     int rc = fuse_main(fargc, fargv, &ops, NULL);
