@@ -8,6 +8,9 @@ namespace Edge.Testing;
 /// Its data directory and port survive restarts. Output is kept for assertions and failure messages.
 /// The test project must reference gateway/src/Edge.Gateway so that Edge.Gateway.dll is in its output folder.
 /// Anonymous devices are allowed unless the extra arguments say otherwise (--Mqtt:AllowAnonymous=false).
+/// The Kafka consumers' group session times out after 10 s instead of librdkafka's 45 s (extra arguments may override
+/// it): after a SIGKILL the dead instance stays a member of its consumer groups until then, and the restarted one gets
+/// no commands or desired state before the rebalance. Nothing a test asserts depends on the length of that wait.
 /// </summary>
 public sealed class GatewayProcess : IDisposable
 {
@@ -43,6 +46,7 @@ public sealed class GatewayProcess : IDisposable
             "--Gateway:Id=test-gw",
             "--Gateway:StatusIntervalSeconds=0",
             "--Mqtt:AllowAnonymous=true",
+            "--Kafka:Commands:Consumer:session.timeout.ms=10000",
             .. extraArguments,
         ];
     }

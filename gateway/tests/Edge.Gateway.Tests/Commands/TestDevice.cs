@@ -46,6 +46,7 @@ internal sealed class TestDevice : IAsyncDisposable
     /// <summary>A device of the twin tests: subscribes to its own desired state, or to <paramref name="filter"/>.</summary>
     public static TestDevice ForDesiredState(string id, string? filter = null) => new(id, filter ?? EdgeTopics.Desired(id));
 
+    /// <summary>Connects; subscribes to its commands unless <paramref name="subscribe"/> is false. Either way the gateway knows the device on return.</summary>
     public async Task ConnectAsync(int port, bool subscribe = true)
     {
         var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(Id).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithTimeout(TimeSpan.FromSeconds(20));
@@ -64,6 +65,12 @@ internal sealed class TestDevice : IAsyncDisposable
             }
 
             await _client.SubscribeAsync(filters.Build());
+        }
+        else
+        {
+            // The gateway reads a connection's first packet only after its connected handler has recorded the device
+            // (seen-devices.json): the PINGRESP says the gateway knows it. The CONNACK alone comes before that handler.
+            await _client.PingAsync();
         }
     }
 
