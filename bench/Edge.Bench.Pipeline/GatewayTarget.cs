@@ -66,10 +66,25 @@ internal sealed class GatewayTarget : ITarget
         return new GatewayTarget(kafka, gateway, directory, port, httpPort, name);
     }
 
+    /// <summary>
+    /// The gateway with its log in <paramref name="directory"/> (e.g. on crashfs with an fsync delay, deleted on
+    /// dispose), from <paramref name="gatewayDll"/> (another build, e.g. the one before a change) or this one.
+    /// </summary>
+    public static async Task<GatewayTarget> StartOnAsync(string directory, string? gatewayDll, string name)
+    {
+        var kafka = DevKafkaProcess.Start(3, [Topic + ":6"]);
+        Directory.CreateDirectory(directory);
+        var port = Ports.Free();
+        var httpPort = Ports.Free();
+        var gateway = new ChildProcess("dotnet", Arguments(port, httpPort, directory, kafka.BootstrapServers, "ExactlyOnce", gatewayDll));
+        await Ports.WaitListeningAsync(port, () => gateway.HasExited);
+        return new GatewayTarget(kafka, gateway, directory, port, httpPort, name);
+    }
+
     /// <summary>The gateway's command line in every benchmark (also <see cref="RestartCatchUp"/>).</summary>
-    public static string[] Arguments(int port, int httpPort, string directory, string bootstrapServers, string delivery) =>
+    public static string[] Arguments(int port, int httpPort, string directory, string bootstrapServers, string delivery, string? gatewayDll = null) =>
     [
-        Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"),
+        gatewayDll ?? Path.Combine(AppContext.BaseDirectory, "Edge.Gateway.dll"),
         $"--Mqtt:Port={port}",
         $"--Http:Port={httpPort}",
         "--Mqtt:BindAddress=127.0.0.1",

@@ -29,6 +29,11 @@ internal static class PipelineBenchmark
         }
 
         var total = Stopwatch.StartNew();
+        if (options.InFlightOnly)
+        {
+            return await InFlightBenchmark.RunAsync(options, Log);
+        }
+
         if (options.CatchUpOnly)
         {
             Log($"restart catch-up only: {options.CatchUpRecords:N0} records unacknowledged at the SIGKILL, {options.CatchUpRounds} round(s)");

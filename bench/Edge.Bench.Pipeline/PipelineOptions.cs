@@ -21,4 +21,16 @@ internal sealed record PipelineOptions(
 
     /// <summary>Only the catch-up measure (no throughput runs, no chart).</summary>
     public bool CatchUpOnly { get; init; }
+
+    /// <summary>Only the in-flight shape (issue 18): N connections × <see cref="Window"/> in flight, log on crashfs with an fsync delay.</summary>
+    public bool InFlightOnly { get; init; }
+
+    /// <summary>fsync delays (ms) of the in-flight shape's crashfs (default 5, 10, 20).</summary>
+    public IReadOnlyList<int> FsyncDelaysMs { get; init; } = [5, 10, 20];
+
+    /// <summary>Connection counts of the in-flight shape (default 1, 20, 100).</summary>
+    public IReadOnlyList<int> InFlightConnections { get; init; } = [1, 20, 100];
+
+    /// <summary>Another gateway build (its Edge.Gateway.dll) measured beside this one in the in-flight shape, or null.</summary>
+    public string? BaselineGateway { get; init; }
 }

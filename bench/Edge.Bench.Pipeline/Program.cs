@@ -13,11 +13,16 @@ var systems = new Option<string[]?>("--systems") { Description = "Only these of 
 var catchUp = new Option<long?>("--catchup-records") { Description = "Restart catch-up: records unacknowledged at the SIGKILL (default 100000; 2000 with --quick; 0 = skip)." };
 var catchUpRounds = new Option<int>("--catchup-rounds") { Description = "Rounds of the catch-up measure (default 1).", DefaultValueFactory = _ => 1 };
 var catchUpOnly = new Option<bool>("--catchup-only") { Description = "Only the restart catch-up measure, ExactlyOnce beside AtLeastOnce." };
+var inFlight = new Option<bool>("--inflight") { Description = "Only the in-flight shape: N connections x --window in flight (default 16), the gateway's log on crashfs with an fsync delay." };
+var fsyncDelays = new Option<int[]?>("--fsync-delays") { Description = "In-flight shape: crashfs fsync delays in ms (default 5 10 20).", AllowMultipleArgumentsPerToken = true };
+var inFlightConnections = new Option<int[]?>("--inflight-connections") { Description = "In-flight shape: connection counts (default 1 20 100).", AllowMultipleArgumentsPerToken = true };
+var baseline = new Option<string?>("--baseline-gateway") { Description = "In-flight shape: another build's Edge.Gateway.dll measured beside this one (e.g. the build before a change)." };
 var output = new Option<string?>("--out") { Description = "Write the chart to OUT/images/bench-throughput.png (e.g. docs); default a temp folder." };
 
 var root = new RootCommand("Edge pipeline benchmark: the gateway vs Mosquitto 2 vs the naive mosquitto_sub | kcat bridge, same load, one run.")
 {
     quick, connections, payload, seconds, window, rounds, devices, deviceRate, output, systems, catchUp, catchUpRounds, catchUpOnly,
+    inFlight, fsyncDelays, inFlightConnections, baseline,
 };
 root.SetAction(result =>
 {
@@ -27,7 +32,7 @@ root.SetAction(result =>
         result.GetValue(connections) ?? (isQuick ? 20 : 100),
         result.GetValue(payload),
         result.GetResult(seconds) is null ? (isQuick ? 1 : 20) : result.GetValue(seconds),
-        result.GetValue(window),
+        result.GetResult(window) is null && result.GetValue(inFlight) ? 16 : result.GetValue(window),
         result.GetResult(rounds) is null ? (isQuick ? 1 : 2) : result.GetValue(rounds),
         result.GetResult(devices) is null ? (isQuick ? 100 : 1000) : result.GetValue(devices),
         result.GetValue(deviceRate),
@@ -37,6 +42,10 @@ root.SetAction(result =>
         CatchUpRecords = result.GetValue(catchUp) ?? (isQuick ? 2_000 : 100_000),
         CatchUpRounds = result.GetValue(catchUpRounds),
         CatchUpOnly = result.GetValue(catchUpOnly),
+        InFlightOnly = result.GetValue(inFlight),
+        FsyncDelaysMs = result.GetValue(fsyncDelays) is { Length: > 0 } delays ? delays : (isQuick ? [10] : [5, 10, 20]),
+        InFlightConnections = result.GetValue(inFlightConnections) is { Length: > 0 } counts ? counts : (isQuick ? [1] : [1, 20, 100]),
+        BaselineGateway = result.GetValue(baseline),
     };
     return PipelineBenchmark.RunAsync(options).GetAwaiter().GetResult();
 });
