@@ -32,4 +32,7 @@ public sealed class FleetScenarioTests
 
     [Fact(Timeout = 420_000)]
     public Task CrashStorm_TenPowerCutsKafkaOutageRebootsFlaps_EveryReadingOnceInOrder() => ScenarioRun.AssertPassesAsync(new CrashStormScenario());
+
+    [Fact(Timeout = 300_000)]
+    public Task TwoGateways_EachLosesPowerInTurn_BothSdksFailOverEveryPromisedReadingInKafka() => ScenarioRun.AssertPassesAsync(new TwoGatewaysScenario());
 }

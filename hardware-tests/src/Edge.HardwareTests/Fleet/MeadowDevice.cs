@@ -8,8 +8,9 @@ namespace Edge.HardwareTests.Fleet;
 /// survives <see cref="RebootAsync"/> as flash does. A reading is promised when RecordAsync returns true
 /// (fsynced in the device's queue; the SDK then keeps it until a PUBACK). DropNewest makes a full queue say no
 /// instead of silently dropping a promised reading.
+/// With several gateways they go into <see cref="EdgeDeviceOptions.Gateways"/> (the SDK fails over between them).
 /// </summary>
-internal sealed class MeadowDevice(string deviceId, Func<(string Host, int Port)> endpoint, string queueDirectory) : ISimulatedDevice
+internal sealed class MeadowDevice(string deviceId, Func<(string Host, int Port)[]> gateways, string queueDirectory) : ISimulatedDevice
 {
     private readonly ConcurrentDictionary<Task<bool>, byte> _outstanding = new();
     private IEdgeDevice? _device;
@@ -29,12 +30,12 @@ internal sealed class MeadowDevice(string deviceId, Func<(string Host, int Port)
 
     public async Task StartAsync()
     {
-        var (host, port) = endpoint();
-        var device = EdgeDevice.Create(new EdgeDeviceOptions
+        var endpoints = gateways();
+        var options = new EdgeDeviceOptions
         {
             DeviceId = DeviceId,
-            Host = host,
-            Port = port,
+            Host = endpoints.Length == 1 ? endpoints[0].Host : string.Empty,
+            Port = endpoints[0].Port,
             QueueDirectory = queueDirectory,
             WhenQueueFull = QueueFullPolicy.DropNewest,
             BatchInterval = TimeSpan.FromMilliseconds(200),
@@ -44,7 +45,13 @@ internal sealed class MeadowDevice(string deviceId, Func<(string Host, int Port)
             OperationTimeout = TimeSpan.FromSeconds(5),
             ReconnectMinDelay = TimeSpan.FromMilliseconds(250),
             ReconnectMaxDelay = TimeSpan.FromSeconds(3),
-        });
+        };
+        foreach (var (host, port) in endpoints.Length == 1 ? [] : endpoints)
+        {
+            options.Gateways.Add(host + ":" + port);
+        }
+
+        var device = EdgeDevice.Create(options);
         await device.StartAsync();
         _device = device;
     }
@@ -115,7 +122,7 @@ internal sealed class MeadowDevice(string deviceId, Func<(string Host, int Port)
         }
 
         var s = d.GetStats();
-        return $"{DeviceId} (Meadow) bid {s.BootId} queued {s.QueuedReadings} sent {s.SentReadings} pending {s.PendingReadings} dropped {s.DroppedReadings} reconnects {s.Reconnects} connected {s.IsConnected} outstanding {_outstanding.Count}";
+        return $"{DeviceId} (Meadow) bid {s.BootId} queued {s.QueuedReadings} sent {s.SentReadings} pending {s.PendingReadings} dropped {s.DroppedReadings} reconnects {s.Reconnects} connected {s.IsConnected} gateway {s.Gateway} outstanding {_outstanding.Count}";
     }
 
     public async ValueTask DisposeAsync()

@@ -7,12 +7,13 @@ namespace Edge.HardwareTests.Fleet;
 /// Readings are pushed with <c>Report</c> and flushed at once, one pack per reading. The runtime's own sensor thread
 /// is not started (the fleet drives readings), so each device costs one thread: the MQTT client's.
 /// Its queue lives in RAM, as on the board: a reboot loses what the gateway had not acknowledged (never promised).
+/// With several gateways each gets its own tap (the tap follows one connection) and the client fails over between them.
 /// </summary>
-internal sealed class NanoFrameworkDevice(string deviceId, Func<(string Host, int Port)> endpoint) : ISimulatedDevice
+internal sealed class NanoFrameworkDevice(string deviceId, Func<(string Host, int Port)[]> gateways) : ISimulatedDevice
 {
     private readonly object _gate = new();
     private TelemetryRuntime? _runtime;
-    private AckTapChannel? _tap;
+    private AckTapChannel[] _taps = [];
     private int _sensor;
     private long _previousConnects;
 
@@ -37,9 +38,8 @@ internal sealed class NanoFrameworkDevice(string deviceId, Func<(string Host, in
 
     public Task StartAsync()
     {
-        var (host, port) = endpoint();
-        var tap = new AckTapChannel(new TcpChannel(host, port), Ledger);
-        var runtime = new TelemetryRuntime(tap, new TelemetryOptions
+        var taps = gateways().Select(g => new AckTapChannel(new TcpChannel(g.Host, g.Port), Ledger)).ToArray();
+        var runtime = new TelemetryRuntime([.. taps], new TelemetryOptions
         {
             DeviceId = DeviceId,
             MaxMessageBytes = 256,
@@ -57,7 +57,7 @@ internal sealed class NanoFrameworkDevice(string deviceId, Func<(string Host, in
         runtime.Client.Start();
         lock (_gate)
         {
-            _tap = tap;
+            _taps = taps;
             _runtime = runtime;
             _sensor = sensor;
         }
@@ -96,7 +96,7 @@ internal sealed class NanoFrameworkDevice(string deviceId, Func<(string Host, in
         lock (_gate)
         {
             runtime = _runtime;
-            _tap?.Kill();
+            Array.ForEach(_taps, t => t.Kill());
             _runtime = null;
         }
 
@@ -113,7 +113,7 @@ internal sealed class NanoFrameworkDevice(string deviceId, Func<(string Host, in
     {
         var r = _runtime;
         return r is null ? $"{DeviceId} (nF) off"
-            : $"{DeviceId} (nF) bid {r.BootId} seq {r.NextSequence} queued {r.Client.QueuedMessages} acked {r.Client.AcknowledgedMessages} dropped {r.Client.DroppedMessages} resent {r.Client.ResentMessages} connects {Connects} connected {r.Client.IsConnected}";
+            : $"{DeviceId} (nF) bid {r.BootId} seq {r.NextSequence} queued {r.Client.QueuedMessages} acked {r.Client.AcknowledgedMessages} dropped {r.Client.DroppedMessages} resent {r.Client.ResentMessages} connects {Connects} connected {r.Client.IsConnected} gateway {r.Client.GatewayIndex}";
     }
 
     public async ValueTask DisposeAsync()

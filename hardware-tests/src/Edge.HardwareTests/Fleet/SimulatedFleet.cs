@@ -18,6 +18,13 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     /// <param name="options">Size and mix.</param>
     /// <param name="endpointOf">Where device i connects (host, port): a proxy route, or the gateway itself.</param>
     public SimulatedFleet(FleetOptions options, Func<string, (string Host, int Port)> endpointOf)
+        : this(options, id => [endpointOf(id)])
+    {
+    }
+
+    /// <param name="options">Size and mix.</param>
+    /// <param name="gatewaysOf">The gateways device i is given, in the order to try (a site with two gateways: both SDKs' fail-over).</param>
+    public SimulatedFleet(FleetOptions options, Func<string, (string Host, int Port)[]> gatewaysOf)
     {
         _options = options;
         _queueRoot = Directory.CreateTempSubdirectory("edge-fleet-").FullName;
@@ -26,8 +33,8 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         {
             var id = $"{options.IdPrefix}-{i:D4}";
             devices.Add(options.KindOf(i) == DeviceKind.NanoFramework
-                ? new NanoFrameworkDevice(id, () => endpointOf(id))
-                : new MeadowDevice(id, () => endpointOf(id), Path.Combine(_queueRoot, id)));
+                ? new NanoFrameworkDevice(id, () => gatewaysOf(id))
+                : new MeadowDevice(id, () => gatewaysOf(id), Path.Combine(_queueRoot, id)));
         }
 
         Devices = devices;

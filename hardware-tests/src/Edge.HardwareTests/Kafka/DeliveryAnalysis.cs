@@ -19,19 +19,51 @@ internal static class DeliveryAnalysis
     /// <param name="exactlyOnce">Whether a pack seen twice by (device, bid, seq) fails the report.</param>
     /// <param name="toleratesProducerRetries">Copies of one log record (same edge.log/edge.offset) are reported, not failed:
     /// see <see cref="DeliveryReport.ToleratesProducerRetries"/>. Copies the ingest logged twice still fail.</param>
-    public static DeliveryReport Analyze(IEnumerable<TelemetryObservation> observations, IEnumerable<DeviceLedger>? ledgers, IReadOnlySet<string>? devices = null, bool exactlyOnce = false, bool toleratesProducerRetries = false)
+    /// <param name="toleratesCrossGatewayCopies">A site with two gateways: a copy another gateway logged (another edge.log) is
+    /// reported in <see cref="DeliveryReport.CrossGateway"/>, not failed (each gateway's exactly once is its own; a device
+    /// that failed over resends what the first one may have logged). Copies within one gateway's log still fail.</param>
+    public static DeliveryReport Analyze(IEnumerable<TelemetryObservation> observations, IEnumerable<DeviceLedger>? ledgers, IReadOnlySet<string>? devices = null, bool exactlyOnce = false, bool toleratesProducerRetries = false, bool toleratesCrossGatewayCopies = false)
     {
         var byDevice = observations.Where(o => devices is null || devices.Contains(o.DeviceId)).GroupBy(o => o.DeviceId).ToDictionary(g => g.Key, g => g.ToList());
         var report = ledgers is null ? AnalyzeGaps(byDevice) : AnalyzeLedgers(byDevice, ledgers);
         var (copies, resent) = IdentityCopies(byDevice);
+        var crossGateway = CrossGatewayCopies(byDevice);
         var problems = report.Problems;
-        var failing = toleratesProducerRetries ? copies - resent : copies;
+        var failing = (toleratesProducerRetries ? copies - resent : copies) - (toleratesCrossGatewayCopies ? crossGateway : 0);
         if (exactlyOnce && failing > 0)
         {
             problems = [$"{copies} packs in Kafka more than once by (device, bid, seq) with Kafka:Delivery=ExactlyOnce: {resent} re-sent by the gateway's egress (same edge.log/edge.offset), {copies - resent} logged twice by the ingest (different offsets)", .. problems];
         }
 
-        return report with { IdentityDuplicates = copies, ResentByGateway = resent, ExactlyOnce = exactlyOnce, ToleratesProducerRetries = toleratesProducerRetries, Problems = problems };
+        return report with
+        {
+            IdentityDuplicates = copies, ResentByGateway = resent, CrossGateway = crossGateway, ExactlyOnce = exactlyOnce,
+            ToleratesProducerRetries = toleratesProducerRetries, ToleratesCrossGatewayCopies = toleratesCrossGatewayCopies, Problems = problems,
+        };
+    }
+
+    /// <summary>Copies of a (device, bid, seq) whose log (edge.log) differs from every earlier copy's: logged by another gateway.</summary>
+    private static long CrossGatewayCopies(Dictionary<string, List<TelemetryObservation>> byDevice)
+    {
+        long cross = 0;
+        foreach (var (_, observed) in byDevice)
+        {
+            var logs = new Dictionary<(uint, uint), HashSet<string>>();
+            foreach (var o in observed)
+            {
+                var log = o.LogPosition?.Split('/')[0] ?? string.Empty;
+                if (logs.TryGetValue((o.BootId, o.Sequence), out var seen))
+                {
+                    cross += seen.Add(log) ? 1 : 0;
+                }
+                else
+                {
+                    logs[(o.BootId, o.Sequence)] = [log];
+                }
+            }
+        }
+
+        return cross;
     }
 
     /// <summary>Copies after the first of each (device, bid, seq), and how many of them repeat the first copy's log position.</summary>

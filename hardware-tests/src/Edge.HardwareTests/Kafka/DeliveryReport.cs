@@ -25,8 +25,14 @@ internal sealed record DeliveryReport(long Sent, long Delivered, long Duplicates
     /// </summary>
     public bool ToleratesProducerRetries { get; init; }
 
+    /// <summary>Of <see cref="IdentityDuplicates"/>, copies logged by another gateway than the earlier copies (another edge.log).</summary>
+    public long CrossGateway { get; init; }
+
+    /// <summary>A site with two gateways: <see cref="CrossGateway"/> copies are reported, not failed (a consumer dedupes them by (device, bid, seq)).</summary>
+    public bool ToleratesCrossGatewayCopies { get; init; }
+
     /// <summary>The copies that fail an ExactlyOnce report.</summary>
-    public long FailingCopies => ToleratesProducerRetries ? IdentityDuplicates - ResentByGateway : IdentityDuplicates;
+    public long FailingCopies => (ToleratesProducerRetries ? IdentityDuplicates - ResentByGateway : IdentityDuplicates) - (ToleratesCrossGatewayCopies ? CrossGateway : 0);
 
     public bool Passed => Lost == 0 && Reordered == 0 && (!ExactlyOnce || FailingCopies == 0);
 

@@ -1,6 +1,6 @@
 namespace Edge.HardwareTests.Scenarios;
 
-/// <summary>The scenarios: the eight of the hardware-tests issue in its order, then the crash storm of issue 16.</summary>
+/// <summary>The scenarios: the eight of the hardware-tests issue in its order, then the crash storm of issue 16 and the two gateways of issue 17.</summary>
 internal static class ScenarioCatalog
 {
     public static IReadOnlyList<IScenario> All { get; } =
@@ -14,6 +14,7 @@ internal static class ScenarioCatalog
         new LogFullScenario(),
         new PowerReturnScenario(),
         new CrashStormScenario(),
+        new TwoGatewaysScenario(),
     ];
 
     /// <summary>The scenario with this name (case-insensitive).</summary>

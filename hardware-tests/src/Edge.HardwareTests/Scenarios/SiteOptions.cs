@@ -21,6 +21,13 @@ internal sealed class SiteOptions
     /// </summary>
     public bool TakesKafkaDown { get; init; }
 
+    /// <summary>
+    /// Simulated: a second gateway (<c>Gateway:Id=gw-b</c>, its own data directory and port, the same Kafka and
+    /// <see cref="GatewayArguments"/>); every device is given [the first (through the proxy), the second] and fails over
+    /// between them. Copies of a pack that both gateways logged are reported, not failed (<see cref="Kafka.DeliveryReport.CrossGateway"/>).
+    /// </summary>
+    public bool SecondGateway { get; init; }
+
     /// <summary>Longest wait for the devices to drain and Kafka to hold every promised reading. Default 90 s.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(90);
 }
