@@ -45,7 +45,14 @@ internal static partial class PackageBuilder
         }
 
         var bytes = Directory.EnumerateFiles(app, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        return new BuiltPackage(spec, app, bytes, await TarGzBytesAsync(app), seconds, Warnings(output, source));
+        var tarGz = Path.Combine(folder, "tar-gz-bytes"); // compressing 130 MB takes a minute on a busy machine: once
+        if (!File.Exists(tarGz))
+        {
+            await File.WriteAllTextAsync(tarGz, (await TarGzBytesAsync(app)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var tarGzBytes = long.Parse(await File.ReadAllTextAsync(tarGz), System.Globalization.CultureInfo.InvariantCulture);
+        return new BuiltPackage(spec, app, bytes, tarGzBytes, seconds, Warnings(output, source));
     }
 
     private static async Task<string> PublishAsync(PackageSpec spec, string repo, string folder, string app)

@@ -13,11 +13,12 @@ var connections = new Option<int>("--connections") { Description = "MQTT connect
 var warmup = new Option<double?>("--warmup") { Description = "Seconds of load before the measured max-rate run (default 5; 1 with --quick)." };
 var seconds = new Option<double?>("--seconds") { Description = "Seconds of the measured max-rate run (default 5; 1 with --quick)." };
 var source = new Option<string?>("--source") { Description = "Checkout to publish the builds from (default: this repository), e.g. a git archive of HEAD." };
+var skipSmoke = new Option<bool>("--skip-smoke") { Description = "Skip the smoke checks (a --rounds 0 run makes them on the same --packages)." };
 var packages = new Option<string?>("--packages") { Description = "Publish the builds here and reuse complete ones on later runs (default: a temp folder, deleted)." };
 
 var root = new RootCommand("Edge start-up benchmark: time to CONNACK and to the first record in Kafka, package size and steady-state rate, for each build of the gateway, side by side in one run.")
 {
-    quick, variants, rounds, connections, warmup, seconds, source, packages,
+    quick, variants, rounds, connections, warmup, seconds, source, packages, skipSmoke,
 };
 root.SetAction(result =>
 {
@@ -40,7 +41,10 @@ root.SetAction(result =>
         result.GetValue(warmup) ?? (isQuick ? 1 : 5),
         result.GetValue(seconds) ?? (isQuick ? 1 : 5),
         Path.GetFullPath(result.GetValue(source) ?? PackageBuilder.RepoRoot()),
-        result.GetValue(packages));
+        result.GetValue(packages))
+    {
+        SkipSmoke = result.GetValue(skipSmoke),
+    };
     return StartupBenchmark.RunAsync(options).GetAwaiter().GetResult();
 });
 return root.Parse(args).Invoke();

@@ -37,7 +37,7 @@ internal static class StartupBenchmark
             var smoke = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var variant in options.Variants)
             {
-                smoke[variant.Name] = await SmokeCheck.RunAsync(variant, packages[variant.Package.Name]);
+                smoke[variant.Name] = options.SkipSmoke ? [] : await SmokeCheck.RunAsync(variant, packages[variant.Package.Name]);
                 Log($"  smoke {variant.Name}: {(smoke[variant.Name].Count == 0 ? "ok" : string.Join("; ", smoke[variant.Name]))}");
             }
 

@@ -17,4 +17,8 @@ internal sealed record StartupOptions(
     double WarmupSeconds,
     double Seconds,
     string Source,
-    string? PackagesDirectory);
+    string? PackagesDirectory)
+{
+    /// <summary>Skip the smoke checks (e.g. when a <c>--rounds 0</c> run already made them on the same builds).</summary>
+    public bool SkipSmoke { get; init; }
+}

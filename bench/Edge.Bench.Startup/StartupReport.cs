@@ -39,7 +39,7 @@ internal static class StartupReport
             var rate = Median(mine, s => s.MessagesPerSecond);
             var runs = variant.Package.Emulated ? "qemu-aarch64" : "native x64";
             var failures = samples.Count(s => s.Variant == variant.Name && s.Error is not null);
-            var smokeText = smoke[variant.Name].Count == 0 ? "ok" : $"{smoke[variant.Name].Count} failed";
+            var smokeText = options.SkipSmoke ? "skipped" : smoke[variant.Name].Count == 0 ? "ok" : $"{smoke[variant.Name].Count} failed";
             Line($"| {variant.Name} | {runs} | {Range(mine, s => s.ConnackSeconds, "0.00")} | {Range(mine, s => s.PubackSeconds, "0.00")} | {Range(mine, s => s.KafkaSeconds, "0.00")} | {Ratio(kafka, Median(baseline, s => s.KafkaSeconds))} | {Median(mine, s => s.ReadyRssMb):0} | {Range(mine, s => s.MessagesPerSecond, "N0")} | {Ratio(rate, Median(baseline, s => s.MessagesPerSecond))} | {Median(mine, s => s.CpuSecondsPer10k):0.00} | {Median(mine, s => s.PeakRssMb):0} | {smokeText}{(failures > 0 ? $", {failures} start(s) failed" : "")} |");
         }
 
