@@ -41,8 +41,17 @@ trap 'rm -rf "$artifacts"' EXIT
 rm -rf "$pkg"
 # -p:TargetFrameworks=net10.0: sdk/Protocol also targets net8.0 (for Meadow), and a RID-specific restore would
 # otherwise ask for the net8.0 runtime pack of that RID, which is not needed (and not served here).
+# ReadyToRun for linux-arm64 (the Pi): the gateway's own assemblies and its NuGet dependencies (MQTTnet,
+# Confluent.Kafka, prometheus-net, System.CommandLine) are compiled ahead of time, as the .NET runtime already is, so
+# the Pi's slow cores JIT less before the gateway takes MQTT (bench/Edge.Bench.Startup; docs/benchmarks.md, Start-up:
+# under qemu 0.85x the time to CONNACK and to the first record in Kafka, +3 MiB). linux-x64 showed no start-up gain
+# natively, so it stays JIT. Never trimmed: trimming breaks the configuration binding (same section).
+# -p: arguments come after these and win.
+r2r=false
+[ "$rid" = linux-arm64 ] && r2r=true
 dotnet publish "$repo/gateway/src/Edge.Gateway" -c Release -r "$rid" --self-contained \
-  -p:TargetFrameworks=net10.0 --artifacts-path "$artifacts" -o "$pkg/app" -nologo -v quiet "${properties[@]}"
+  -p:TargetFrameworks=net10.0 -p:PublishReadyToRun=$r2r --artifacts-path "$artifacts" -o "$pkg/app" -nologo -v quiet \
+  "${properties[@]}"
 # Debug symbols and XML docs are for developers; leave them out of the Pi's SD card.
 find "$pkg/app" \( -name '*.pdb' -o -name '*.xml' \) -delete
 # Confluent.Kafka loads alpine-librdkafka.so only on musl (Alpine); Raspberry Pi OS and Debian are glibc.
