@@ -20,11 +20,18 @@ internal static class DeviceConfigText
             return null;
         }
 
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase); // DNS names ignore case, as the SDKs' check does
         foreach (var gateway in gateways)
         {
             if (!IsHostPort(gateway, requirePort: true))
             {
                 problem = $"--gateway '{gateway}' is not host:port (port 1-65535)";
+                return null;
+            }
+
+            if (!seen.Add(gateway))
+            {
+                problem = $"--gateway '{gateway}' is given twice (list each gateway once, in the order devices try them)";
                 return null;
             }
         }
