@@ -38,7 +38,7 @@ internal static class StartupBenchmark
             foreach (var variant in options.Variants)
             {
                 smoke[variant.Name] = options.SkipSmoke ? [] : await SmokeCheck.RunAsync(variant, packages[variant.Package.Name]);
-                Log($"  smoke {variant.Name}: {(smoke[variant.Name].Count == 0 ? "ok" : string.Join("; ", smoke[variant.Name]))}");
+                Log($"  smoke {variant.Name}: {(options.SkipSmoke ? "skipped" : smoke[variant.Name].Count == 0 ? "ok" : string.Join("; ", smoke[variant.Name]))}");
             }
 
             var samples = new List<StartupSample>();
