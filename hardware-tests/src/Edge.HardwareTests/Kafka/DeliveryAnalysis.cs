@@ -21,11 +21,13 @@ internal static class DeliveryAnalysis
     /// see <see cref="DeliveryReport.ToleratesProducerRetries"/>. Copies the ingest logged twice still fail.</param>
     /// <param name="toleratesCrossGatewayCopies">A site with two gateways: a copy another gateway logged (another edge.log) is
     /// reported in <see cref="DeliveryReport.CrossGateway"/>, not failed (each gateway's exactly once is its own; a device
-    /// that failed over resends what the first one may have logged). Copies within one gateway's log still fail.</param>
+    /// that failed over resends what the first one may have logged). Order is then judged per gateway log: a pack the first
+    /// gateway logged before its power cut reaches Kafka when it is back, after later packs the other one delivered; a
+    /// consumer that needs device order sorts by (bid, seq). Copies and reorders within one gateway's log still fail.</param>
     public static DeliveryReport Analyze(IEnumerable<TelemetryObservation> observations, IEnumerable<DeviceLedger>? ledgers, IReadOnlySet<string>? devices = null, bool exactlyOnce = false, bool toleratesProducerRetries = false, bool toleratesCrossGatewayCopies = false)
     {
         var byDevice = observations.Where(o => devices is null || devices.Contains(o.DeviceId)).GroupBy(o => o.DeviceId).ToDictionary(g => g.Key, g => g.ToList());
-        var report = ledgers is null ? AnalyzeGaps(byDevice) : AnalyzeLedgers(byDevice, ledgers);
+        var report = ledgers is null ? AnalyzeGaps(byDevice) : AnalyzeLedgers(byDevice, ledgers, orderPerLog: toleratesCrossGatewayCopies);
         var (copies, resent) = IdentityCopies(byDevice);
         var crossGateway = CrossGatewayCopies(byDevice);
         var problems = report.Problems;
@@ -90,14 +92,14 @@ internal static class DeliveryAnalysis
         return (copies, resent);
     }
 
-    private static DeliveryReport AnalyzeLedgers(Dictionary<string, List<TelemetryObservation>> byDevice, IEnumerable<DeviceLedger> ledgers)
+    private static DeliveryReport AnalyzeLedgers(Dictionary<string, List<TelemetryObservation>> byDevice, IEnumerable<DeviceLedger> ledgers, bool orderPerLog)
     {
         long sent = 0, delivered = 0, duplicates = 0, lost = 0, reordered = 0, promised = 0;
         var problems = new List<string>();
         foreach (var ledger in ledgers)
         {
             var observed = byDevice.GetValueOrDefault(ledger.DeviceId) ?? [];
-            var (values, dups, reorders) = Walk(observed, ledger.DeviceId, problems, packs: false);
+            var (values, dups, reorders) = Walk(observed, ledger.DeviceId, problems, packs: false, orderPerLog);
             var owed = ledger.Promised();
             var missing = owed.Where(v => !values.Contains(v)).Order().ToList();
             if (missing.Count > 0)
@@ -144,10 +146,10 @@ internal static class DeliveryAnalysis
     }
 
     /// <summary>Delivered reading values, duplicate readings and reordered readings of one device.</summary>
-    private static (HashSet<long> Values, long Duplicates, long Reordered) Walk(List<TelemetryObservation> observed, string device, List<string> problems, bool packs)
+    private static (HashSet<long> Values, long Duplicates, long Reordered) Walk(List<TelemetryObservation> observed, string device, List<string> problems, bool packs, bool orderPerLog = false)
     {
         var seen = new HashSet<(uint, uint)>();
-        var highest = new Dictionary<uint, uint>();
+        var highest = new Dictionary<(uint, string), uint>(); // per boot, and per gateway log with orderPerLog
         var values = new HashSet<long>();
         long duplicates = 0, reordered = 0;
         foreach (var o in observed)
@@ -158,7 +160,8 @@ internal static class DeliveryAnalysis
                 continue;
             }
 
-            if (highest.TryGetValue(o.BootId, out var top) && o.Sequence < top)
+            var order = (o.BootId, orderPerLog ? o.LogPosition?.Split('/')[0] ?? string.Empty : string.Empty);
+            if (highest.TryGetValue(order, out var top) && o.Sequence < top)
             {
                 reordered += packs ? 1 : Math.Max(o.Values.Count, 1);
                 if (reordered <= 3)
@@ -168,7 +171,7 @@ internal static class DeliveryAnalysis
             }
             else
             {
-                highest[o.BootId] = o.Sequence;
+                highest[order] = o.Sequence;
             }
 
             foreach (var v in o.Values)

@@ -11,7 +11,9 @@ namespace Edge.HardwareTests.Scenarios;
 /// from Kafka, a reading out of order, or a pack twice from one gateway's log; a pack both gateways logged (the device
 /// resent to B what A acknowledged just before its power cut, or A's PUBACK never arrived) is counted and noted, not
 /// failed: each gateway's exactly once covers its own log, and a consumer drops such copies by (device, bid, seq)
-/// (docs/kafka-records.md). Simulated only: a bench describes one gateway.
+/// (docs/kafka-records.md). Order is judged per gateway: a pack the first gateway logged but had not yet produced when it
+/// lost power reaches Kafka when it is back, after later packs the other delivered (measured: seq 78 after seq 123), so a
+/// consumer that needs a device's order across gateways sorts by (bid, seq). Simulated only: a bench describes one gateway.
 /// </summary>
 internal sealed class TwoGatewaysScenario : IScenario
 {

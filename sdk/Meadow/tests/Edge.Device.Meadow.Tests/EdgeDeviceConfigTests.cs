@@ -14,8 +14,19 @@ public sealed class EdgeDeviceConfigTests : IDisposable
     [InlineData("format=edge-device/1;id=m1", "gateways")]
     [InlineData("format=edge-device/1;id=m1;gateways=h:1;tls=maybe", "tls")]
     [InlineData("format=edge-device/1;id=m1;gateways=h:1;Secret=x", "Secret")]
+    [InlineData("format=edge-device/1;id=m1;gateways=h:1,h:1", "gateways")]
+    [InlineData("format=edge-device/1;id=m1;gateways=h:1,", "gateways")]
     public void FromText_BadField_DeviceConfigExceptionNamesIt(string text, string field)
         => Assert.Equal(field, Assert.Throws<DeviceConfigException>(() => EdgeDeviceConfig.FromText(text, _folder)).Field);
+
+    [Fact]
+    public void FromText_TwoGateways_BothInGatewaysInOrderAndHostEmpty()
+    {
+        var options = EdgeDeviceConfig.FromText("format=edge-device/1;id=m1;gateways=10.0.0.3:1883,10.0.0.2:8883", _folder);
+
+        Assert.Equal(["10.0.0.3:1883", "10.0.0.2:8883"], options.Gateways);
+        Assert.Equal(string.Empty, options.Host);
+    }
 
     [Fact]
     public async Task Load_FileFromDeviceAdd_DeviceLogsInWithItsSecretAndReadingsAreAcknowledged()

@@ -27,4 +27,30 @@ public sealed class EdgeDeviceOptionsTests
         var e = Assert.Throws<ArgumentException>(() => EdgeDevice.Create(options));
         Assert.Contains("EdgeDeviceOptions." + key, e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("", "EdgeDeviceOptions.Gateways: entry 2 '' is not host:port")]
+    [InlineData("gw-b", "EdgeDeviceOptions.Gateways: entry 2 'gw-b' is not host:port")]
+    [InlineData("gw-b:0", "EdgeDeviceOptions.Gateways: entry 2 'gw-b:0' is not host:port")]
+    [InlineData("GW-A:1883", "EdgeDeviceOptions.Gateways: 'GW-A:1883' is listed twice (entries 1 and 2)")]
+    public void Create_BadGatewayEntry_ThrowsNamingIt(string second, string message)
+    {
+        var options = TestDevices.Options(1883, "/tmp/unused-edge-queue", "ok-device");
+        options.Host = string.Empty;
+        options.Gateways.Add("gw-a:1883");
+        options.Gateways.Add(second);
+
+        var e = Assert.Throws<ArgumentException>(() => EdgeDevice.Create(options));
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_HostAndGatewaysBothSet_ThrowsNamingBoth()
+    {
+        var options = TestDevices.Options(1883, "/tmp/unused-edge-queue", "ok-device");
+        options.Gateways.Add("gw-a:1883");
+
+        var e = Assert.Throws<ArgumentException>(() => EdgeDevice.Create(options));
+        Assert.StartsWith("EdgeDeviceOptions.Host and Gateways are both set", e.Message, StringComparison.Ordinal);
+    }
 }
