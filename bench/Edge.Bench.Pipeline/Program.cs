@@ -32,7 +32,7 @@ root.SetAction(result =>
         result.GetValue(connections) ?? (isQuick ? 20 : 100),
         result.GetValue(payload),
         result.GetResult(seconds) is null ? (isQuick ? 1 : 20) : result.GetValue(seconds),
-        result.GetResult(window) is null && result.GetValue(inFlight) ? 16 : result.GetValue(window),
+        result.GetResult(window) is null or { Implicit: true } && result.GetValue(inFlight) ? 16 : result.GetValue(window),
         result.GetResult(rounds) is null ? (isQuick ? 1 : 2) : result.GetValue(rounds),
         result.GetResult(devices) is null ? (isQuick ? 100 : 1000) : result.GetValue(devices),
         result.GetValue(deviceRate),
