@@ -66,11 +66,12 @@ internal static class InFlightBenchmark
         var result = await load.RunClosedLoopAsync(duration, options.Window, latencies);
         var fsyncs = (await fs.StatsAsync()).Fsyncs - before.Fsyncs;
 
-        // Drain: until Kafka has every acknowledged message, or nothing arrived for 3 s, at most 30 s.
-        var deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+        // Drain: until Kafka has every acknowledged message, or nothing arrived for 10 s, at most 60 s (the egress retries
+        // a failed produce after a backoff of seconds: a shorter quiet spell cannot tell a late delivery from a lost one).
+        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
         var last = -1L;
         var lastChange = Stopwatch.GetTimestamp();
-        while (target.Delivered.Unique < result.Acked && Stopwatch.GetTimestamp() < deadline && Stopwatch.GetElapsedTime(lastChange) < TimeSpan.FromSeconds(3))
+        while (target.Delivered.Unique < result.Acked && Stopwatch.GetTimestamp() < deadline && Stopwatch.GetElapsedTime(lastChange) < TimeSpan.FromSeconds(10))
         {
             if (target.Delivered.Unique != last)
             {

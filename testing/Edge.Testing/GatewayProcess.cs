@@ -99,6 +99,28 @@ public sealed class GatewayProcess : IDisposable
         {
             throw new InvalidOperationException($"the gateway exited with {_process.ExitCode}:\n{Output}");
         }
+
+        await WaitForHttpAsync();
+    }
+
+    // The HTTP endpoint (/metrics, /api/status) starts a moment after the MQTT listener: tests that read it right after
+    // StartAsync were refused under load. Bounded: a gateway started without HTTP is not waited for past 10 s.
+    private async Task WaitForHttpAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline && _process is { HasExited: false })
+        {
+            try
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                await tcp.ConnectAsync(System.Net.IPAddress.Loopback, HttpPort);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     /// <summary>Power cut: SIGKILL, no chance to flush or checkpoint.</summary>

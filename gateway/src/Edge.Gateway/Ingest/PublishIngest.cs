@@ -164,7 +164,9 @@ internal sealed class PublishIngest
             ValueTask<AppendResult> append;
             try
             {
+#pragma warning disable CA2012 // Consumed once: awaited below only if already completed (then replaced by its result), else by CompleteAsync.
                 append = _log.AppendAsync(record, CancellationToken.None); // awaited before the acknowledgement, not here
+#pragma warning restore CA2012
             }
             catch when (floor >= 0)
             {
@@ -174,13 +176,31 @@ internal sealed class PublishIngest
 
             if (append.IsCompleted)
             {
-                // Full, too large or disk full at once (or a failure): nothing written, answered now.
-                if (floor >= 0)
+                AppendResult done;
+                try
+                {
+                    done = await append;
+                }
+                catch when (floor >= 0)
                 {
                     _unrecorded.Exit(floor);
+                    throw;
                 }
 
-                return (false, await append);
+                if (done.Status != AppendStatus.Appended)
+                {
+                    // Full, too large or disk full at once: nothing written, answered now.
+                    if (floor >= 0)
+                    {
+                        _unrecorded.Exit(floor);
+                    }
+
+                    return (false, done);
+                }
+
+                // Durable already (the writer's fsync finished before this check, common on a fast disk): recorded
+                // in the dedupe and acknowledged like any other append, else its resend would be logged again.
+                append = new ValueTask<AppendResult>(done);
             }
 
             var message = e.ApplicationMessage;

@@ -17,7 +17,23 @@ public sealed class WearMetricsTests
         using var gateway = new GatewayProcess(kafka.BootstrapServers, "--Kafka:PresenceTopic=", "--Storage:CardEnduranceTbw=2");
         await gateway.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.HttpPort}") };
-        double before = Metric(await http.GetStringAsync("/metrics"), "edge_storage_bytes_written_total");
+        string first = "";
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    first = await http.GetStringAsync("/metrics");
+                    return true;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // MQTT listens first; the HTTP endpoint may follow a moment later
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            "/metrics to answer");
+        double before = Metric(first, "edge_storage_bytes_written_total");
         await using var device = new TestPublisher("wear-1", gateway.Port);
         for (var i = 0; i < 20; i++)
         {
