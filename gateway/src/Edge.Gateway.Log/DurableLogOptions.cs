@@ -49,9 +49,10 @@ public sealed class DurableLogOptions
     /// preallocated). Zeros are written in 4 KiB writes (large page-cache folios would otherwise be dirtied and counted
     /// whole) and cut off again when the segment is sealed, so sealed segments end at their last record; recovery tells
     /// a preallocated zero tail from a torn one. A multiple of 4096 up to <see cref="MaxPreallocateBytes"/>; a segment
-    /// file is never extended past <see cref="SegmentBytes"/> (rounded up to 4 KiB) by it.
+    /// file is never extended past <see cref="SegmentBytes"/> (rounded up to 4 KiB) by it. Default 0 (off): with it on, the
+    /// gateway's crashfs power-cut tests lost an acknowledged record (GatewayPowerLossTests, 2026-12-01), cause not yet found.
     /// </summary>
-    public long PreallocateBytes { get; set; } = 256 * 1024;
+    public long PreallocateBytes { get; set; }
 
     /// <summary>Largest allowed <see cref="PreallocateBytes"/>: 16 MiB (recovery scans a preallocated tail's zeros).</summary>
     public const long MaxPreallocateBytes = 16L << 20;

@@ -29,10 +29,11 @@ internal sealed class StorageOptions
 
     /// <summary>
     /// <c>Storage:PreallocateBytes</c>: zeros written ahead of the log's end so that a commit's fsync does not also
-    /// journal a file-size change (about 4x fewer bytes reach the card per commit, measured on ext4). Default 262144
-    /// (256 KiB); 0 turns it off; a multiple of 4096 up to 16777216.
+    /// journal a file-size change (about 4x fewer bytes reach the card per commit, measured on ext4). Default 0 (off):
+    /// with it on, the crashfs power-cut tests lost an acknowledged message (cause not yet found; do not enable on a
+    /// site). A multiple of 4096 up to 16777216.
     /// </summary>
-    public long PreallocateBytes { get; set; } = 256 * 1024;
+    public long PreallocateBytes { get; set; }
 
     /// <summary>
     /// <c>Storage:CommitWindowMilliseconds</c>: how long a commit waits for more publishes to share its fsync and page

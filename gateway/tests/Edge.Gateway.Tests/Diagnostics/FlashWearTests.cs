@@ -75,11 +75,11 @@ public sealed class FlashWearTests
     }
 
     [Fact]
-    public void Load_NoStorageWearKeys_PreallocatesAndCommitsAtOnce()
+    public void Load_NoStorageWearKeys_NoPreallocationAndCommitsAtOnce()
     {
         var options = Load().ToLogOptions();
 
-        Assert.Equal(256 * 1024, options.PreallocateBytes);
+        Assert.Equal(0, options.PreallocateBytes); // off: it lost acknowledged messages under crashfs power cuts
         Assert.Equal(TimeSpan.Zero, options.CommitWindow);
         Assert.Equal("consumer-32gb", Edge.Gateway.Web.GatewayEndpoints.FlashWearOf(Load()).Card);
     }
