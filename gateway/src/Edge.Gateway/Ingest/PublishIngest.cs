@@ -207,7 +207,7 @@ internal sealed class PublishIngest
             var completion = CompleteAsync(append, acks, device, identity, floor, e.ClientId, (int)message.QualityOfServiceLevel, message.Payload.Length, isV5, started);
             if (device is not null)
             {
-                DeviceInFlight.Of(device).Add(identity, completion); // before the gate opens: a resend elsewhere waits for it
+                device.InFlight.Add(identity, completion); // before the gate opens: a resend elsewhere waits for it
             }
 
             acks.Add(packetId, completion);
@@ -235,7 +235,7 @@ internal sealed class PublishIngest
         while (true)
         {
             var device = await _dedupe.EnterAsync(clientId, cancellationToken);
-            if (DeviceInFlight.Of(device).Find(identity) is not { } first)
+            if (device.InFlight.Find(identity) is not { } first)
             {
                 return device;
             }
@@ -293,7 +293,7 @@ internal sealed class PublishIngest
                     _dedupe.Changed();
                 }
 
-                DeviceInFlight.Of(device).Remove(identity);
+                device.InFlight.Remove(identity);
                 _unrecorded.Exit(floor); // after the record: a snapshot from now on may cover its offset
             }
             finally

@@ -41,6 +41,9 @@ internal sealed class DeviceDedupe
     /// <summary>Held by whoever checks, appends and records for this device.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
+    /// <summary>This device's appends that were started and not yet recorded here (their fsync runs); used under <see cref="Gate"/>.</summary>
+    public InFlight.DeviceInFlight InFlight { get; } = new();
+
     /// <summary><see cref="Environment.TickCount64"/> of the last pack recorded: the least recent unprovisioned device is evicted first.</summary>
     public long LastUsedMs { get; private set; } = Environment.TickCount64;
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Edge.Gateway.Ingest.Dedupe;
 using Edge.Gateway.Records;
 
@@ -13,12 +12,7 @@ namespace Edge.Gateway.Ingest.InFlight;
 /// <remarks>Not thread-safe by itself: every call runs while holding the device's <see cref="DeviceDedupe.Gate"/>.</remarks>
 internal sealed class DeviceInFlight
 {
-    private static readonly ConditionalWeakTable<DeviceDedupe, DeviceInFlight> Table = [];
-
     private readonly List<(RecordIdentity Identity, Task Completion)> _entries = [];
-
-    /// <summary>The device's in-flight set (lives as long as its dedupe state).</summary>
-    public static DeviceInFlight Of(DeviceDedupe device) => Table.GetValue(device, _ => new DeviceInFlight());
 
     /// <summary>The append in flight for the same pack (bid, seq) or the same QoS 2 packet id and content, or null.</summary>
     public Task? Find(in RecordIdentity identity)
