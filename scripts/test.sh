@@ -55,9 +55,67 @@ dotnet tool restore >/dev/null || echo "test.sh: dotnet tool restore failed; the
 results="$(mktemp -d)"
 log="$results/test.log"
 set +e
-dotnet test Edge.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
+# One build of the whole solution (samples, benchmarks and tools included), then every test project of Edge.sln with
+# --no-build. `dotnet test Edge.sln` left the order to MSBuild's scheduler: the test assemblies ran on the nodes that had
+# built them, the two long ones (Edge.Gateway.Tests, Edge.HardwareTests.Tests) one after the other while other nodes
+# compiled beside the tests. Here the build is done before any test starts, and the test projects run in
+# EDGE_TEST_LANES parallel lanes (default 2, the machine's cores), longest first, so the long ones overlap.
+echo "test.sh: $(date -u +%T) building Edge.sln"
+dotnet build Edge.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+if [ "$status" -ne 0 ]; then
+  echo "test.sh: the build failed (exit $status); no tests were run"
+  exit "$status"
+fi
+
+# Every project of Edge.sln named *.Tests (Directory.Build.props makes exactly those test projects).
+mapfile -t all < <(dotnet sln Edge.sln list | tr '\\' '/' | grep -E '(^|/)[^/]*\.Tests\.csproj$')
+if [ ${#all[@]} -eq 0 ]; then
+  echo "test.sh: no test project found in Edge.sln" >&2
+  exit 1
+fi
+# Longest first (durations of the last measured CI run), then the rest in solution order.
+first=(Edge.HardwareTests.Tests Edge.Gateway.Tests Edge.Gateway.PowerLoss.Tests Edge.Device.Meadow.NetStandard.Tests
+  Edge.Device.Meadow.Tests Edge.Gateway.Deploy.Tests)
+projects=()
+for name in "${first[@]}"; do
+  for p in "${all[@]}"; do [ "$(basename "$p" .csproj)" = "$name" ] && projects+=("$p"); done
+done
+for p in "${all[@]}"; do
+  [[ " ${first[*]} " == *" $(basename "$p" .csproj) "* ]] || projects+=("$p")
+done
+
+lanes="${EDGE_TEST_LANES:-2}"
+run_one() {
+  local project="$1" name started rc
+  shift
+  name="$(basename "$project" .csproj)"
+  started=$SECONDS
+  echo "test.sh: $(date -u +%T) start $name"
+  rc=0
+  dotnet test "$project" -c Release --no-build --blame-hang-timeout 10m --logger "console;verbosity=minimal" "$@" \
+    >"$results/$name.log" 2>&1 </dev/null || rc=$?
+  echo "$rc" >"$results/$name.rc"
+  # Whole logs, one at a time, so the lanes' output does not interleave.
+  flock "$results/print.lock" bash -c 'cat "$1"; echo "test.sh: $(date -u +%T) done $2: exit $3 after $4 s"' _ \
+    "$results/$name.log" "$name" "$rc" "$((SECONDS - started))"
+}
+echo "test.sh: $(date -u +%T) ${#projects[@]} test projects in $lanes lanes"
+for project in "${projects[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$lanes" ]; do wait -n || true; done
+  run_one "$project" "$@" &
+done
+wait
+for project in "${projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  cat "$results/$name.log" >>"$log"
+  # A project that failed, or whose lane did not report (killed), fails the run.
+  if [ "$(cat "$results/$name.rc" 2>/dev/null || echo missing)" != 0 ]; then
+    echo "test.sh: $name failed (exit $(cat "$results/$name.rc" 2>/dev/null || echo missing))"
+    status=1
+  fi
+done
 
 # One closing line for people and CI: totals across every test project.
 awk '
