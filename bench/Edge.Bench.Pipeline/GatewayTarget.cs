@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Edge.Gateway.DevKafka;
 
 namespace Edge.Bench.Pipeline;
@@ -54,17 +55,30 @@ internal sealed class GatewayTarget : ITarget
     /// this one turns off TieredPGO (the instrumented tier costs CPU while a restarted gateway catches up).
     /// </param>
     /// <param name="delivery"><c>Kafka:Delivery</c>: ExactlyOnce (shipped default) or AtLeastOnce.</param>
-    public static async Task<GatewayTarget> StartAsync(bool tunedRuntime = false, string delivery = "ExactlyOnce")
+    public static Task<GatewayTarget> StartAsync(bool tunedRuntime = false, string delivery = "ExactlyOnce")
+        => StartWithAsync(tunedRuntime ? TunedRuntime : null, tunedRuntime ? TunedName : delivery == "AtLeastOnce" ? AtLeastOnceName : ShippedName, delivery);
+
+    /// <summary>
+    /// The gateway with extra environment variables (runtime settings under evaluation, e.g. <c>DOTNET_TieredPGO=0</c>;
+    /// the runtime reads <c>DOTNET_*</c> before the runtimeconfig's properties), named <paramref name="name"/>.
+    /// </summary>
+    public static async Task<GatewayTarget> StartWithAsync(IReadOnlyDictionary<string, string>? environment, string name, string delivery = "ExactlyOnce")
     {
         var kafka = DevKafkaProcess.Start(3, [Topic + ":6"]);
         var directory = Directory.CreateTempSubdirectory("edge-bench-gw-").FullName;
         var port = Ports.Free();
         var httpPort = Ports.Free();
-        var gateway = new ChildProcess("dotnet", Arguments(port, httpPort, directory, kafka.BootstrapServers, delivery), environment: tunedRuntime ? TunedRuntime : null);
+        var clock = Stopwatch.StartNew();
+        var gateway = new ChildProcess("dotnet", Arguments(port, httpPort, directory, kafka.BootstrapServers, delivery), environment: environment);
         await Ports.WaitListeningAsync(port, () => gateway.HasExited);
-        var name = tunedRuntime ? TunedName : delivery == "AtLeastOnce" ? AtLeastOnceName : ShippedName;
-        return new GatewayTarget(kafka, gateway, directory, port, httpPort, name);
+        return new GatewayTarget(kafka, gateway, directory, port, httpPort, name) { StartSeconds = clock.Elapsed.TotalSeconds };
     }
+
+    /// <summary>Seconds from starting the process until its MQTT port accepted a connection.</summary>
+    public double StartSeconds { get; private init; }
+
+    /// <summary>The gateway's HTTP port (/metrics).</summary>
+    public int HttpPort => _httpPort;
 
     /// <summary>
     /// The gateway with its log in <paramref name="directory"/> (e.g. on crashfs with an fsync delay, deleted on

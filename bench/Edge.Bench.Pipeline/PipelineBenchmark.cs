@@ -34,6 +34,11 @@ internal static class PipelineBenchmark
             return await InFlightBenchmark.RunAsync(options, Log);
         }
 
+        if (options.FleetVariants is { } variants)
+        {
+            return await FleetVariants.RunAsync(options, variants, Log);
+        }
+
         if (options.CatchUpOnly)
         {
             Log($"restart catch-up only: {options.CatchUpRecords:N0} records unacknowledged at the SIGKILL, {options.CatchUpRounds} round(s)");
@@ -134,6 +139,16 @@ internal static class PipelineBenchmark
             Kind.GatewayAtLeastOnce => await GatewayTarget.StartAsync(delivery: "AtLeastOnce"),
             _ => await BridgeTarget.StartAsync(),
         };
+        return await MeasureOnAsync(target, options, connections, duration, rate);
+    }
+
+    /// <summary>
+    /// One measurement on a started system: <paramref name="connections"/> connect, a warm-up (closed loop, 10 s; 0.5 s
+    /// with --quick), then <paramref name="duration"/> closed loop (<paramref name="rate"/> null) or open loop at
+    /// <paramref name="rate"/> msgs/s, then the drain to the sink.
+    /// </summary>
+    internal static async Task<RunMeasurement> MeasureOnAsync(ITarget target, PipelineOptions options, int connections, TimeSpan duration, double? rate)
+    {
         try
         {
             await using var load = await LoadGenerator.ConnectAsync(target.MqttPort, connections, options.PayloadBytes);
@@ -223,5 +238,5 @@ internal static class PipelineBenchmark
     private static bool OnPath(string tool) => (Environment.GetEnvironmentVariable("PATH") ?? "")
         .Split(':').Append("/usr/sbin").Any(d => File.Exists(Path.Combine(d, tool)));
 
-    private static void Log(string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
+    internal static void Log(string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 }

@@ -33,4 +33,7 @@ internal sealed record PipelineOptions(
 
     /// <summary>Another gateway build (its Edge.Gateway.dll) measured beside this one in the in-flight shape, or null.</summary>
     public string? BaselineGateway { get; init; }
+
+    /// <summary>Runtime-setting variants of the fleet run, interleaved (<see cref="Pipeline.FleetVariants"/>), or null.</summary>
+    public IReadOnlyList<string>? FleetVariants { get; init; }
 }

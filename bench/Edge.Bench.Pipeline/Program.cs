@@ -17,12 +17,13 @@ var inFlight = new Option<bool>("--inflight") { Description = "Only the in-fligh
 var fsyncDelays = new Option<int[]?>("--fsync-delays") { Description = "In-flight shape: crashfs fsync delays in ms (default 5 10 20).", AllowMultipleArgumentsPerToken = true };
 var inFlightConnections = new Option<int[]?>("--inflight-connections") { Description = "In-flight shape: connection counts (default 1 20 100).", AllowMultipleArgumentsPerToken = true };
 var baseline = new Option<string?>("--baseline-gateway") { Description = "In-flight shape: another build's Edge.Gateway.dll measured beside this one (e.g. the build before a change)." };
+var fleetVariants = new Option<string[]?>("--fleet-variants") { Description = "Only the fleet run, for these runtime-setting variants interleaved over --rounds (first = baseline): presets " + string.Join(", ", FleetVariants.Presets.Keys) + ", joined by '+', or NAME:VAR=VALUE,VAR=VALUE.", AllowMultipleArgumentsPerToken = true };
 var output = new Option<string?>("--out") { Description = "Write the chart to OUT/images/bench-throughput.png (e.g. docs); default a temp folder." };
 
 var root = new RootCommand("Edge pipeline benchmark: the gateway vs Mosquitto 2 vs the naive mosquitto_sub | kcat bridge, same load, one run.")
 {
     quick, connections, payload, seconds, window, rounds, devices, deviceRate, output, systems, catchUp, catchUpRounds, catchUpOnly,
-    inFlight, fsyncDelays, inFlightConnections, baseline,
+    inFlight, fsyncDelays, inFlightConnections, baseline, fleetVariants,
 };
 root.SetAction(result =>
 {
@@ -46,6 +47,7 @@ root.SetAction(result =>
         FsyncDelaysMs = result.GetValue(fsyncDelays) is { Length: > 0 } delays ? delays : (isQuick ? [10] : [5, 10, 20]),
         InFlightConnections = result.GetValue(inFlightConnections) is { Length: > 0 } counts ? counts : (isQuick ? [1] : [1, 20, 100]),
         BaselineGateway = result.GetValue(baseline),
+        FleetVariants = result.GetValue(fleetVariants) is { Length: > 0 } variants ? variants : null,
     };
     return PipelineBenchmark.RunAsync(options).GetAwaiter().GetResult();
 });
