@@ -1,5 +1,6 @@
 using System.Globalization;
 using Edge.Gateway.DevKafka;
+using Edge.Gateway.Tests.Egress;
 using Edge.Protocol.Senml;
 
 namespace Edge.Gateway.Tests.Failover;
@@ -62,9 +63,9 @@ internal sealed class TwoGatewaySite : IDisposable
         return packs;
     }
 
-    /// <summary>The device's telemetry packs in Kafka now.</summary>
+    /// <summary>The device's telemetry packs in Kafka now (every partition read to its end).</summary>
     public List<KafkaPack> Packs(string device)
-        => [.. KafkaReader.ReadAll(Kafka.BootstrapServers, Topic, int.MaxValue, TimeSpan.FromSeconds(8)) // all partitions, the whole 8 s
+        => [.. ReadBackRecords.ReadAll(Kafka.BootstrapServers, Topic)
             .Where(r => r.Header("mqtt.client_id") == device && r.Header("mqtt.topic").EndsWith("/telemetry", StringComparison.Ordinal))
             .Select(r =>
             {
