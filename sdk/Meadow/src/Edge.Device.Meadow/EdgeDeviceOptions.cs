@@ -148,6 +148,16 @@ public sealed class EdgeDeviceOptions
     /// </summary>
     public string? TimeServer { get; set; }
 
+    /// <summary>
+    /// Sets the board's clock, e.g. <c>SetClock = Device.PlatformOS.SetClock</c> in a Meadow app
+    /// (<c>IPlatformOS.SetClock(DateTime)</c>). Called with the <see cref="TimeServer"/>'s time (UTC) once it answers,
+    /// when <see cref="TimeProvider"/> is more than 1 s off it (a board at 1970): the board's TLS then checks certificate
+    /// dates against the right clock, and later readings use the clock as it is. Called on a thread-pool thread; an
+    /// exception from it counts as a refusal (the SNTP offset keeps correcting readings; the clock stays as it is). Default null: the
+    /// clock is not set (readings are still corrected by the SNTP offset; a board's TLS still sees 1970).
+    /// </summary>
+    public Action<DateTime>? SetClock { get; set; }
+
     /// <summary>UDP port of <see cref="TimeServer"/>. Default 123.</summary>
     public int TimeServerPort { get; set; } = 123;
 

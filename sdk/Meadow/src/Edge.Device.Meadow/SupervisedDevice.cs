@@ -63,7 +63,7 @@ internal sealed class SupervisedDevice : IEdgeDevice
         accessor.Current = _session;
         _sender = new PackSender(_queue, _session, options, _logger);
         _polling = new PollingScheduler(options.TimeProvider, _logger);
-        _readingClock = options.TimeServer is null ? options.TimeProvider : new SntpTimeProvider(options.TimeProvider, options.TimeServer, options.TimeServerPort);
+        _readingClock = options.TimeServer is null ? options.TimeProvider : new SntpTimeProvider(options.TimeProvider, options.TimeServer, options.TimeServerPort, options.SetClock);
     }
 
     public string DeviceId => _options.DeviceId;

@@ -7,7 +7,8 @@ namespace Edge.Device.Meadow.Tests;
 /// <summary>
 /// A board whose clock reads 1970 (a Meadow F7 never set): without a time server its packs carry no time (never 1970);
 /// with <see cref="EdgeDeviceOptions.TimeServer"/> pointing at the real gateway's SNTP server they carry the gateway's
-/// time. Both builds.
+/// time; with <see cref="EdgeDeviceOptions.SetClock"/> (a Meadow app passes <c>Device.PlatformOS.SetClock</c>) the board's
+/// clock is set once to the gateway's time, and not at all when it is already right. Both builds.
 /// </summary>
 public sealed class GatewaySntpTests : IDisposable
 {
@@ -62,6 +63,70 @@ public sealed class GatewaySntpTests : IDisposable
         Assert.All(await ReadingTimesAsync(gateway, "meadow-sntp"), t => Assert.True(t == 0 || Math.Abs(t - now) < 120, $"time {t} is neither absent nor the gateway's ({now})"));
     }
 
+    [Fact]
+    public async Task SetClock_ClockAt1970_CalledOnceWithTheGatewaysTimeAndReadingsThenUseTheSetClock()
+    {
+        Requirements.Tool("kcat");
+        using var gateway = GatewayUnderTest.Find();
+        var sntpPort = FreeUdpPort();
+        gateway.ExtraArguments.AddRange(["--Sntp:Enabled=true", $"--Sntp:Port={sntpPort}", "--Sntp:BindAddress=127.0.0.1"]);
+        await gateway.StartAsync();
+        var board = new SettableClock(DateTimeOffset.UnixEpoch - DateTimeOffset.UtcNow);
+        var options = TestDevices.Options(gateway.Port, NewFolder(), "meadow-setclock");
+        options.TimeProvider = board;
+        options.TimeServer = "127.0.0.1";
+        options.TimeServerPort = sntpPort;
+        options.SetClock = board.SetClock;
+
+        await using (var device = EdgeDevice.Create(options))
+        {
+            await device.StartAsync();
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    await device.RecordAsync("counter", null, 3);
+                    await device.FlushAsync();
+                    return board.Sets.Length > 0 && (await ReadingTimesAsync(gateway, "meadow-setclock")).Any(t => t > 0);
+                },
+                TestDevices.Patience,
+                "the clock set and a pack stamped with the gateway's time");
+        }
+
+        var set = Assert.Single(board.Sets);
+        Assert.Equal(DateTimeKind.Utc, set.Kind);
+        Assert.InRange((set - DateTime.UtcNow).TotalSeconds, -5, 2);
+        Assert.InRange((board.GetUtcNow() - DateTimeOffset.UtcNow).TotalSeconds, -2, 2);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.All(await ReadingTimesAsync(gateway, "meadow-setclock"), t => Assert.True(t == 0 || Math.Abs(t - now) < 120, $"time {t} is neither absent nor the gateway's ({now})"));
+    }
+
+    [Fact]
+    public async Task SetClock_ClockAlreadyRight_NeverCalled()
+    {
+        Requirements.Tool("kcat");
+        using var gateway = GatewayUnderTest.Find();
+        var sntpPort = FreeUdpPort();
+        gateway.ExtraArguments.AddRange(["--Sntp:Enabled=true", $"--Sntp:Port={sntpPort}", "--Sntp:BindAddress=127.0.0.1"]);
+        await gateway.StartAsync();
+        var board = new SettableClock(TimeSpan.Zero);
+        var options = TestDevices.Options(gateway.Port, NewFolder(), "meadow-rightclock");
+        options.TimeProvider = board;
+        options.TimeServer = "127.0.0.1";
+        options.TimeServerPort = sntpPort;
+        options.SetClock = board.SetClock;
+
+        await using (var device = EdgeDevice.Create(options))
+        {
+            await device.StartAsync();
+            Assert.True(await device.RecordAsync("counter", null, 4));
+            await Eventually.TrueAsync(() => device.GetStats().SentReadings == 1, TestDevices.Patience, "the reading acknowledged");
+        }
+
+        Assert.Empty(board.Sets);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.All(await ReadingTimesAsync(gateway, "meadow-rightclock"), t => Assert.True(Math.Abs(t - now) < 120, $"time {t} is not the board's ({now})"));
+    }
+
     private static async Task<List<double>> ReadingTimesAsync(GatewayUnderTest gateway, string id)
     {
         var times = new List<double>();
@@ -92,6 +157,45 @@ public sealed class GatewaySntpTests : IDisposable
         var folder = TestDevices.NewQueueFolder();
         _folders.Add(folder);
         return folder;
+    }
+
+    /// <summary>
+    /// A board clock (the system clock plus a skew; timers and timestamps unchanged) whose <see cref="SetClock"/> records
+    /// each call and moves the clock there, as <c>IPlatformOS.SetClock</c> does on a Meadow.
+    /// </summary>
+    private sealed class SettableClock(TimeSpan skew) : TimeProvider
+    {
+        private readonly object _gate = new();
+        private readonly List<DateTime> _sets = [];
+        private TimeSpan _skew = skew;
+
+        public DateTime[] Sets
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _sets];
+                }
+            }
+        }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            lock (_gate)
+            {
+                return System.GetUtcNow() + _skew;
+            }
+        }
+
+        public void SetClock(DateTime utc)
+        {
+            lock (_gate)
+            {
+                _sets.Add(utc);
+                _skew = new DateTimeOffset(utc, TimeSpan.Zero) - System.GetUtcNow();
+            }
+        }
     }
 
     /// <summary>The system clock set back to 1970 (timers and timestamps unchanged): a board whose clock was never set.</summary>

@@ -7,7 +7,9 @@ namespace Edge.Device.Meadow;
 /// <see cref="TimeProvider"/> while it knows the time (year 2020 or later), otherwise that clock plus the offset the
 /// SNTP server gave (the nanoFramework SDK's <see cref="SntpClock"/>, one client for both SDKs). While neither is known
 /// it returns the unknown local time (the batcher then sends packs without time) and asks the server in the background,
-/// at most once a minute. Timers and timestamps are the inner provider's. Thread-safe.
+/// at most once a minute. A usable answer also sets the board's clock (<see cref="EdgeDeviceOptions.SetClock"/>, the
+/// shared <see cref="SntpClock"/>'s rule: when more than 1 s off), after which the inner clock is right and used as it
+/// is. Timers and timestamps are the inner provider's. Thread-safe.
 /// </summary>
 internal sealed class SntpTimeProvider : TimeProvider
 {
@@ -22,11 +24,12 @@ internal sealed class SntpTimeProvider : TimeProvider
     private long _lastAttempt = long.MinValue;
     private bool _asking;
 
-    public SntpTimeProvider(TimeProvider inner, string host, int port)
+    public SntpTimeProvider(TimeProvider inner, string host, int port, Action<DateTime>? setClock)
     {
         _inner = inner;
-        // The SNTP clock measures against the inner clock (a fake one in tests, a board at 1970 in the field).
-        _sntp = new SntpClock(host, port, (inner.GetUtcNow().UtcDateTime - DateTime.UtcNow).Ticks);
+        // The SNTP clock measures against the inner clock (a fake one in tests, a board at 1970 in the field) and, when
+        // it is more than 1 s off and the app gave EdgeDeviceOptions.SetClock, sets the board's clock through it.
+        _sntp = new SntpClock(host, port, new TimeProviderSystemClock(inner, setClock));
     }
 
     /// <summary>The SNTP client (tests read its state).</summary>

@@ -244,7 +244,7 @@ internal sealed class MqttSession : IMqttSession
                 {
                     tls.WithCertificateValidationHandler(e =>
                     {
-                        _serverCertificateProblem = NanoFramework.TlsCertificates.ServerCertificateProblem(e.Certificate, e.SslPolicyErrors, ca, host);
+                        _serverCertificateProblem = NanoFramework.TlsCertificates.ServerCertificateProblem(e.Certificate, e.SslPolicyErrors, ca, host, _options.TimeProvider.GetUtcNow().UtcDateTime);
                         return _serverCertificateProblem is null;
                     });
                 }

@@ -144,6 +144,14 @@ public sealed class TcpChannel : IMqttChannel
         return channels;
     }
 
+    /// <summary>
+    /// Host tests: the device clock certificate dates are checked against (the client certificate before connecting, the
+    /// server's on .NET), standing in for the board's system clock that mbedTLS reads. Null: DateTime.UtcNow.
+    /// </summary>
+    internal ISystemClock? CertificateClock { get; set; }
+
+    private DateTime CertificateTime => CertificateClock != null ? CertificateClock.UtcNow : DateTime.UtcNow;
+
     /// <summary>The host this channel connects to (for logs and errors).</summary>
     public string Host => _host;
 
@@ -156,7 +164,7 @@ public sealed class TcpChannel : IMqttChannel
         Close();
         if (_useTls && _clientCertificate != null)
         {
-            var problem = TlsCertificates.ClientCertificateProblem(_clientCertificate, DateTime.UtcNow);
+            var problem = TlsCertificates.ClientCertificateProblem(_clientCertificate, CertificateTime);
             if (problem != null)
             {
                 throw new MqttChannelException("not connecting to " + _host + ": " + problem);
@@ -349,7 +357,7 @@ public sealed class TcpChannel : IMqttChannel
         => _useTls && !_answered ? " before answering anything" + HandshakeHint() : string.Empty;
 
     /// <summary>What to check after a failed handshake: the gateway refuses missing, foreign and expired client certificates there.</summary>
-    private string HandshakeHint() => TlsCertificates.HandshakeHint(_clientCertificate != null, DateTime.UtcNow);
+    private string HandshakeHint() => TlsCertificates.HandshakeHint(_clientCertificate != null, CertificateTime);
 
     /// <summary>The Winsock code of the error: nanoFramework's int ErrorCode; on .NET the portable SocketError value.</summary>
     private static int ErrorCode(SocketException e)
@@ -363,7 +371,7 @@ public sealed class TcpChannel : IMqttChannel
     /// <summary>.NET only: accepts a server chain that ends in the given CA (with the host name matching).</summary>
     private bool ValidateWithCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        _serverCertificateProblem = TlsCertificates.ServerCertificateProblem(certificate, errors, _caCertificate!, _host);
+        _serverCertificateProblem = TlsCertificates.ServerCertificateProblem(certificate, errors, _caCertificate!, _host, CertificateTime);
         return _serverCertificateProblem == null;
     }
 

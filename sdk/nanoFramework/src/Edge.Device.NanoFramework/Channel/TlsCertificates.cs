@@ -61,9 +61,11 @@ internal static class TlsCertificates
 #if !NANOFRAMEWORK_1_0
     /// <summary>
     /// .NET only (the board's mbedTLS checks the pinned CA itself): null when the server certificate chains to exactly
-    /// <paramref name="ca"/> and is issued for <paramref name="host"/>, otherwise what is wrong, in words.
+    /// <paramref name="ca"/>, is valid at <paramref name="verificationTimeUtc"/> and is issued for <paramref name="host"/>,
+    /// otherwise what is wrong, in words. The time is the device's clock, as mbedTLS checks dates against the board's
+    /// system clock (DateTime.UtcNow, or a test's clock at 1970).
     /// </summary>
-    public static string? ServerCertificateProblem(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate ca, string host)
+    public static string? ServerCertificateProblem(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate ca, string host, DateTime verificationTimeUtc)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -85,21 +87,23 @@ internal static class TlsCertificates
             return "the server certificate was refused (" + errors + ")";
         }
 
-        if (!ChainsTo(certificate, ca))
+        if (!ChainsTo(certificate, ca, verificationTimeUtc))
         {
             return "the server certificate (" + certificate.Subject + ", issued by " + certificate.Issuer
-                + ") is not signed by the pinned CA (" + ca.Subject + "), or it is expired: is this the site's ca.crt?";
+                + ") is not signed by the pinned CA (" + ca.Subject + "), or it is not valid at the device's time "
+                + Format(verificationTimeUtc) + " UTC: is this the site's ca.crt" + (verificationTimeUtc.Year < FirstKnownYear ? ", and is the device clock set (SNTP from the gateway)?" : "?");
         }
 
         return null;
     }
 
-    private static bool ChainsTo(X509Certificate certificate, X509Certificate caCertificate)
+    private static bool ChainsTo(X509Certificate certificate, X509Certificate caCertificate, DateTime verificationTimeUtc)
     {
         using var custom = new X509Chain();
         using var ca = LoadCertificate(caCertificate.GetRawCertData());
         using var server = LoadCertificate(certificate.GetRawCertData());
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.VerificationTime = verificationTimeUtc;
 #if NET5_0_OR_GREATER
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.Add(ca);

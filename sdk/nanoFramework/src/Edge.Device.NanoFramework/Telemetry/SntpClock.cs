@@ -7,8 +7,9 @@ namespace Edge.Device.NanoFramework;
 /// <summary>
 /// An <see cref="IWallClock"/> set from an SNTP server (RFC 4330 client mode), normally the site gateway's
 /// (<c>Sntp:Enabled</c>) at a site without internet: <see cref="TrySync"/> asks once and, on a usable answer, keeps the
-/// offset between the server's time and <c>DateTime.UtcNow</c>; <see cref="UnixSeconds"/> is then the local clock plus
-/// that offset. A system clock that is already set (year 2020 or later: firmware SNTP, an RTC) counts as set too.
+/// offset between the server's time and the board's system clock (<see cref="ISystemClock"/>, <c>DateTime.UtcNow</c>);
+/// <see cref="UnixSeconds"/> is then the system clock plus that offset. A system clock that is already set (year 2020
+/// or later: firmware SNTP, an RTC) counts as set too.
 /// </summary>
 /// <remarks>
 /// One UDP datagram each way on a connected UDP socket (Connect, Send, Poll, Receive: the same calls on the board and on
@@ -17,8 +18,13 @@ namespace Edge.Device.NanoFramework;
 /// timeout, leaves the clock as it was with <see cref="LastError"/> saying why. The offset is not slewed: a later sync
 /// steps it (readings are seconds apart; a step of milliseconds is below their precision). Thread-safe; allocates a
 /// socket per sync, so call it rarely (the runtime does while the clock is unknown, every 60 s).
-/// This does not set the board's system clock (mbedTLS checks certificate dates against it): on the board also point the
-/// firmware's SNTP client at the gateway (samples/Esp32.Telemetry).
+/// <para>The system clock is set too, because the board's TLS (mbedTLS) checks certificate dates against it: after a
+/// usable answer, when the system clock is more than <see cref="SetClockThresholdMilliseconds"/> (1 s) off the server's
+/// time, <see cref="ISystemClock.TrySet"/> is called once with the server's time (on the board
+/// <c>Rtc.SetSystemTime</c>, see <see cref="SystemClock"/>), and the offset kept is what is left after it (under a
+/// second: Rtc sets whole seconds). Within 1 s nothing is set (a clock that is right is never stepped). When TrySet
+/// returns false (on .NET always) the offset keeps correcting timestamps only (<see cref="SystemClockRefusals"/>).
+/// An exception from a custom <see cref="ISystemClock"/> leaves TrySync.</para>
 /// </remarks>
 public sealed class SntpClock : IWallClock
 {
@@ -26,9 +32,12 @@ public sealed class SntpClock : IWallClock
     private const long NtpEpochTicks = 599_266_080_000_000_000; // 1900-01-01T00:00:00Z
     private const long MinimumSetTicks = 637_134_336_000_000_000; // 2020-01-01T00:00:00Z
 
+    /// <summary>The system clock is set when it is more than this far from the server's time: 1,000 ms.</summary>
+    public const int SetClockThresholdMilliseconds = 1_000;
+
     private readonly string _host;
     private readonly int _port;
-    private readonly long _localSkewTicks;
+    private readonly ISystemClock _system;
     private readonly object _gate = new object();
     private readonly byte[] _request = new byte[48];
     private readonly byte[] _reply = new byte[64];
@@ -36,22 +45,28 @@ public sealed class SntpClock : IWallClock
     private bool _synced;
     private string? _lastError;
     private int _syncs;
+    private int _systemClockSets;
+    private int _systemClockRefusals;
 
-    /// <summary>A clock set from the SNTP server at host:port (SNTP's port is 123, the gateway's <c>Sntp:Port</c>).</summary>
+    /// <summary>
+    /// A clock set from the SNTP server at host:port (SNTP's port is 123, the gateway's <c>Sntp:Port</c>) that also sets
+    /// the board's system clock (<see cref="SystemClock"/>).
+    /// </summary>
     public SntpClock(string host, int port)
-        : this(host, port, 0)
+        : this(host, port, new SystemClock())
     {
     }
 
-    /// <summary>Host tests: a local clock <paramref name="localSkewTicks"/> off DateTime.UtcNow (e.g. a board at 1970).</summary>
-    internal SntpClock(string host, int port, long localSkewTicks)
+    /// <summary>A clock set from the SNTP server at host:port, reading and setting <paramref name="systemClock"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="systemClock"/> is null.</exception>
+    public SntpClock(string host, int port, ISystemClock systemClock)
     {
         _host = host;
         _port = port;
-        _localSkewTicks = localSkewTicks;
+        _system = systemClock ?? throw new ArgumentNullException(nameof(systemClock));
     }
 
-    private long LocalTicks => DateTime.UtcNow.Ticks + _localSkewTicks;
+    private long LocalTicks => _system.UtcNow.Ticks;
 
     /// <inheritdoc />
     public bool IsSet
@@ -97,6 +112,30 @@ public sealed class SntpClock : IWallClock
             lock (_gate)
             {
                 return _syncs;
+            }
+        }
+    }
+
+    /// <summary>How often the system clock was set (<see cref="ISystemClock.TrySet"/> returned true).</summary>
+    public int SystemClockSets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _systemClockSets;
+            }
+        }
+    }
+
+    /// <summary>How often the system clock was more than 1 s off and <see cref="ISystemClock.TrySet"/> returned false.</summary>
+    public int SystemClockRefusals
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _systemClockRefusals;
             }
         }
     }
@@ -166,6 +205,7 @@ public sealed class SntpClock : IWallClock
             _offsetTicks += ((t2 - t1) + (t3 - t4)) / 2;
             _synced = true;
             _syncs++;
+            SetSystemClockIfOff();
             return null;
         }
         catch (SocketException e)
@@ -179,6 +219,27 @@ public sealed class SntpClock : IWallClock
         finally
         {
             socket?.Close();
+        }
+    }
+
+    /// <summary>Steps the system clock to the server's time when it is more than SetClockThresholdMilliseconds off.</summary>
+    private void SetSystemClockIfOff()
+    {
+        var off = _offsetTicks < 0 ? -_offsetTicks : _offsetTicks; // no Math on the board (System.Math is another package)
+        if (off <= SetClockThresholdMilliseconds * TimeSpan.TicksPerMillisecond)
+        {
+            return;
+        }
+
+        var target = LocalTicks + _offsetTicks;
+        if (_system.TrySet(new DateTime(target, DateTimeKind.Utc)))
+        {
+            _offsetTicks = target - LocalTicks; // what the step left: Rtc.SetSystemTime keeps whole seconds
+            _systemClockSets++;
+        }
+        else
+        {
+            _systemClockRefusals++;
         }
     }
 

@@ -39,12 +39,22 @@ public sealed class TelemetryOptions
 
     /// <summary>
     /// SNTP server asked for the time while the clock is unknown (year before 2020): normally the site gateway
-    /// (<c>Sntp:Enabled=true</c> there), by name or IPv4 address. The runtime asks at start and every
-    /// <see cref="TimeSyncRetryMilliseconds"/> until answered (1 s wait each, on the sensor thread). Readings taken
+    /// (<c>Sntp:Enabled=true</c> there), by name or IPv4 address. The runtime asks once in <see cref="TelemetryRuntime.Start"/>
+    /// before the first connect (so a TLS handshake already sees the clock set; Start waits up to 1 s for the answer),
+    /// then every <see cref="TimeSyncRetryMilliseconds"/> until answered (1 s wait each, on the sensor thread). A usable
+    /// answer also sets the board's system clock when it is more than 1 s off (<see cref="SystemClock"/>). Readings taken
     /// before it answers carry no time (no <c>bt</c>: the gateway's receive time applies, docs/protocol.md).
     /// Default null (no SNTP from the SDK).
     /// </summary>
     public string? TimeServer { get; set; }
+
+    /// <summary>
+    /// The board's system clock, which the SNTP time from <see cref="TimeServer"/> is written to when it is more than 1 s
+    /// off (the board's TLS checks certificate dates against it; see <see cref="SntpClock"/>). Default null: a
+    /// <see cref="Edge.Device.NanoFramework.SystemClock"/> (on the board <c>Rtc.SetSystemTime</c>; on .NET nothing is set). Not used with
+    /// <see cref="WallClock"/> (an <see cref="SntpClock"/> given there carries its own).
+    /// </summary>
+    public ISystemClock? SystemClock { get; set; }
 
     /// <summary>UDP port of <see cref="TimeServer"/>. Default 123 (the gateway's <c>Sntp:Port</c> default).</summary>
     public int TimeServerPort { get; set; } = 123;

@@ -105,7 +105,7 @@ public sealed partial class TelemetryRuntime : IDisposable
         _recentCommands = new RecentCommands(options.RememberedCommandIds);
         _flushInterval = options.FlushIntervalMilliseconds;
         _tick = options.TickMilliseconds;
-        _timeServer = options.WallClock as SntpClock ?? (options.WallClock == null && options.TimeServer != null ? new SntpClock(options.TimeServer, options.TimeServerPort) : null);
+        _timeServer = options.WallClock as SntpClock ?? (options.WallClock == null && options.TimeServer != null ? new SntpClock(options.TimeServer, options.TimeServerPort, options.SystemClock ?? new SystemClock()) : null);
         _wallClock = options.WallClock ?? (_timeServer != null ? _timeServer : new SystemWallClock());
         _timeSyncRetry = options.TimeSyncRetryMilliseconds;
         _message = new byte[options.MaxMessageBytes];
@@ -224,9 +224,13 @@ public sealed partial class TelemetryRuntime : IDisposable
         }
     }
 
-    /// <summary>Starts the MQTT client and the runtime thread that reads sensors and flushes batches.</summary>
+    /// <summary>
+    /// Starts the MQTT client and the runtime thread that reads sensors and flushes batches. With a time server and the
+    /// clock unknown it first asks it once (up to 1 s), so the first connect (its TLS certificate check) sees the clock set.
+    /// </summary>
     public void Start()
     {
+        SyncClockIfUnknown();
         Client.Start();
         _thread = new Thread(Run);
         _thread.Start();
