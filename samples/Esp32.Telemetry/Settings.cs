@@ -9,42 +9,25 @@ public static class Settings
     /// <summary>Wi-Fi password.</summary>
     public const string WifiPassword = "change-me";
 
-    /// <summary>The gateway's address on the site network (the Raspberry Pi running Edge.Gateway).</summary>
-    public const string GatewayHost = "192.168.1.10";
-
-    /// <summary>1883 for plain MQTT; 8883 with <see cref="UseTls"/>.</summary>
-    public const int GatewayPort = 1883;
-
-    /// <summary>TLS to the gateway (needs the gateway's CA certificate, see README.md).</summary>
-    public const bool UseTls = false;
-
     /// <summary>
-    /// The gateway's CA certificate in PEM ("-----BEGIN CERTIFICATE-----..."), used with <see cref="UseTls"/>;
-    /// empty uses the CA stored on the board (Device Explorer, Network configuration, root CA).
+    /// The board configuration as the installer's <c>Edge.Gateway device add ID --output FILE --gateway HOST:PORT ...</c>
+    /// prints it (the one-line form; the file's <c>key=value</c> lines work too): device id, secret, the site's gateways in
+    /// the order to try (fail-over, sticking to the last good one), TLS with the site CA (<c>tls=true;ca=...</c>) and
+    /// the SNTP server (<c>time=</c>, the gateway with <c>Sntp:Enabled=true</c>), which also sets the board's clock.
+    /// <c>DeviceConfig.Parse</c> reads it at start; a missing or malformed field stops the app with an error naming it.
     /// </summary>
-    public const string GatewayCaPem = "";
+    public const string DeviceConfig =
+        "format=edge-device/1;id=esp32-01;secret=change-me;gateways=192.168.1.10:1883,192.168.1.11:1883;time=192.168.1.10";
 
     /// <summary>
-    /// The device's client certificate in PEM (<c>Edge.Gateway cert device ID</c> writes <c>ID.crt</c>), used with
-    /// <see cref="UseTls"/> together with <see cref="ClientKeyPem"/>; empty presents none (the secret logs in).
+    /// The device's client certificate in PEM (<c>Edge.Gateway cert device ID</c> writes <c>ID.crt</c>), used when
+    /// <see cref="DeviceConfig"/> says <c>tls=true</c>, together with <see cref="ClientKeyPem"/>; empty presents none (the
+    /// secret logs in). With TLS and no <c>ca=</c> field the CA stored on the board is used (Device Explorer).
     /// </summary>
     public const string ClientCertificatePem = "";
 
     /// <summary>The private key of <see cref="ClientCertificatePem"/> in PEM (<c>ID.key</c>).</summary>
     public const string ClientKeyPem = "";
-
-    /// <summary>
-    /// SNTP server asked while the board's clock is unknown: the gateway (<c>Sntp:Enabled=true</c>) at a site without
-    /// internet, usually <see cref="GatewayHost"/>. Empty: none (readings carry no time until the Wi-Fi helper's
-    /// internet SNTP sets the clock).
-    /// </summary>
-    public const string TimeServer = "";
-
-    /// <summary>The device id the installer provisioned on the gateway: 1-64 of [A-Za-z0-9._-].</summary>
-    public const string DeviceId = "esp32-01";
-
-    /// <summary>The device secret the installer provisioned (MQTT password).</summary>
-    public const string DeviceSecret = "change-me";
 
     /// <summary>How often the BME280 is measured.</summary>
     public const int MeasureIntervalMilliseconds = 10_000;

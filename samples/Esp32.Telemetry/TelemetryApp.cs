@@ -24,9 +24,18 @@ public sealed class TelemetryApp : IDisposable
 
     /// <summary>Creates the app over a channel to the gateway (TcpChannel on the board).</summary>
     public TelemetryApp(IMqttChannel channel, IClimateSensor sensor, TelemetryOptions options)
+        : this(new IMqttChannel[] { channel }, sensor, options)
+    {
+    }
+
+    /// <summary>
+    /// Creates the app over one channel per gateway of the site, in the order to try (<c>TcpChannel.ForGateways</c> on the
+    /// board): the SDK fails over between them and sticks to the last good one.
+    /// </summary>
+    public TelemetryApp(IMqttChannel[] gateways, IClimateSensor sensor, TelemetryOptions options)
     {
         _sensor = sensor;
-        _runtime = new TelemetryRuntime(channel, options);
+        _runtime = new TelemetryRuntime(gateways, options);
         // Push-mode sensors: one BME280 measurement yields all three, reported together.
         _temperature = _runtime.AddSensor("temperature", "Cel", null, 0, 0.1);
         _humidity = _runtime.AddSensor("humidity", "%RH", null, 0, 0.5);
@@ -43,6 +52,33 @@ public sealed class TelemetryApp : IDisposable
 
     /// <summary>Starts MQTT and the SDK's runtime thread.</summary>
     public void Start() => _runtime.Start();
+
+    /// <summary>
+    /// The board clock in words, for the log after <see cref="Start"/> (which asks the time server before connecting):
+    /// set from the gateway's SNTP, already set, or not set yet and why (the SDK asks again every 60 s).
+    /// </summary>
+    public string ClockStatus()
+    {
+        var sntp = _runtime.TimeServerClock;
+        if (sntp == null)
+        {
+            return "no time server configured: the clock is what the firmware set (" + DateTime.UtcNow.ToString() + " UTC)";
+        }
+
+        if (sntp.SystemClockSets > 0)
+        {
+            return "clock set from the gateway's SNTP: " + DateTime.UtcNow.ToString() + " UTC";
+        }
+
+        if (sntp.SystemClockRefusals > 0)
+        {
+            return "the target refused to set its clock; readings use the gateway's time, TLS sees " + DateTime.UtcNow.ToString();
+        }
+
+        return sntp.IsSet
+            ? "clock already right (" + DateTime.UtcNow.ToString() + " UTC): not set"
+            : "clock not set yet (" + sntp.LastError + "): asking again every 60 s";
+    }
 
     /// <summary>Measures once and reports the three readings.</summary>
     public void MeasureOnce()

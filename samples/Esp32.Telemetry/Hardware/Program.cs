@@ -9,7 +9,7 @@ using nanoFramework.Networking;
 namespace Esp32.Telemetry;
 
 /// <summary>
-/// Board entry point: Wi-Fi (with SNTP time), the BME280, the Edge SDK. Board code: the dotnet build compiles it
+/// Board entry point: the installer's configuration, Wi-Fi, the BME280, the Edge SDK (gateway fail-over, clock from the gateway). Board code: the dotnet build compiles it
 /// against the nanoFramework facades; Esp32.Telemetry.nfproj deploys it. Nothing here ends Main: no Wi-Fi, no
 /// gateway or no sensor each leave the app running and retrying.
 /// </summary>
@@ -24,10 +24,15 @@ public static class Program
     /// <summary>Runs the app forever.</summary>
     public static void Main()
     {
-        // Wi-Fi with DHCP; requiresDateTime makes the helper wait for SNTP, so readings carry real time.
+        // The installer's board configuration: gateways (fail-over list), secret, TLS and CA, time server. A malformed
+        // field throws DeviceConfigException naming it: fix Settings.DeviceConfig, there is nothing to retry.
+        var config = DeviceConfig.Parse(Settings.DeviceConfig);
+
+        // Wi-Fi with DHCP. Without a time server in the configuration the helper waits for internet SNTP
+        // (requiresDateTime); with one (an offline site) the SDK sets the clock from the gateway instead.
         using (var cancel = new CancellationTokenSource(60_000))
         {
-            if (!WifiNetworkHelper.ConnectDhcp(Settings.WifiSsid, Settings.WifiPassword, requiresDateTime: true, token: cancel.Token))
+            if (!WifiNetworkHelper.ConnectDhcp(Settings.WifiSsid, Settings.WifiPassword, requiresDateTime: config.TimeServer == null, token: cancel.Token))
             {
                 // Keep going: the network reconnects by itself (automatic reconnection) and the SDK queues
                 // readings and reconnects to the gateway with backoff meanwhile.
@@ -35,22 +40,23 @@ public static class Program
             }
         }
 
-        var ca = Settings.GatewayCaPem.Length == 0 ? null : new X509Certificate(Settings.GatewayCaPem);
-        var channel = Settings.UseTls && Settings.ClientCertificatePem.Length > 0
-            ? new TcpChannel(Settings.GatewayHost, Settings.GatewayPort, ca, DeviceCertificate.FromPem(Settings.ClientCertificatePem, Settings.ClientKeyPem))
-            : new TcpChannel(Settings.GatewayHost, Settings.GatewayPort, Settings.UseTls, ca);
+        var ca = config.CaCertificate == null ? null : new X509Certificate(config.CaCertificate);
+        var own = config.UseTls && Settings.ClientCertificatePem.Length > 0 ? DeviceCertificate.FromPem(Settings.ClientCertificatePem, Settings.ClientKeyPem) : null;
+        var gateways = TcpChannel.ForGateways(config.GatewayHosts, config.GatewayPorts, config.UseTls, ca, own);
         var sensor = new ReconnectingClimateSensor(
             new Bme280Opener(Settings.I2cDataPin, Settings.I2cClockPin),
             new int[] { Bme280.DefaultI2cAddress, Bme280.SecondaryI2cAddress });
         var mqtt = new MqttClientOptions { QueueBytes = QueueBytes, PersistentQueue = OpenFlashQueue() };
-        var app = new TelemetryApp(channel, sensor, new TelemetryOptions
+        var app = new TelemetryApp(gateways, sensor, new TelemetryOptions
         {
-            DeviceId = Settings.DeviceId,
-            Secret = Settings.DeviceSecret,
-            TimeServer = Settings.TimeServer.Length == 0 ? null : Settings.TimeServer,
+            DeviceId = config.DeviceId,
+            Secret = config.Secret,
+            TimeServer = config.TimeServer,
+            TimeServerPort = config.TimeServerPort,
             Mqtt = mqtt,
         });
-        app.Start();
+        app.Start(); // asks the time server first and sets the board's clock (Rtc.SetSystemTime) when it is > 1 s off
+        Debug.WriteLine(app.ClockStatus());
         app.Run();
     }
 

@@ -22,10 +22,29 @@ public sealed class Esp32TelemetryAppTests
 
     private static TelemetryApp App(LoopbackBroker broker, FakeBme280 sensor) => new(broker, sensor, new TelemetryOptions
     {
-        DeviceId = Settings.DeviceId,
-        Secret = Settings.DeviceSecret,
+        DeviceId = DeviceConfig.Parse(Settings.DeviceConfig).DeviceId,
+        Secret = DeviceConfig.Parse(Settings.DeviceConfig).Secret,
         Mqtt = new MqttClientOptions { PollMilliseconds = 20 },
     });
+
+    [Fact]
+    public void Settings_DeviceConfig_TwoGatewaysInOrderAndTheGatewayAsTimeServer()
+    {
+        var config = DeviceConfig.Parse(Settings.DeviceConfig);
+
+        Assert.Equal(["192.168.1.10", "192.168.1.11"], config.GatewayHosts);
+        Assert.Equal([1883, 1883], config.GatewayPorts);
+        Assert.Equal("192.168.1.10", config.TimeServer);
+        Assert.Equal(2, TcpChannel.ForGateways(config.GatewayHosts, config.GatewayPorts, config.UseTls, null, null).Length);
+    }
+
+    [Fact]
+    public void ClockStatus_NoTimeServer_SaysTheFirmwareClockIsUsed()
+    {
+        using var app = App(new LoopbackBroker(), new FakeBme280());
+
+        Assert.StartsWith("no time server configured", app.ClockStatus(), StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task MeasureOnce_FakeBme280_PublishesTemperatureHumidityPressure()

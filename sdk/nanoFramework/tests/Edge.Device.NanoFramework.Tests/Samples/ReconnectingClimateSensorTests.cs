@@ -102,7 +102,7 @@ public sealed class ReconnectingClimateSensorTests
     {
         var broker = new Support.LoopbackBroker();
         var sensor = new ReconnectingClimateSensor(new FakeBus(), Addresses);
-        using var app = new TelemetryApp(broker, sensor, new TelemetryOptions { DeviceId = Settings.DeviceId, Secret = Settings.DeviceSecret });
+        using var app = new TelemetryApp(broker, sensor, new TelemetryOptions { DeviceId = DeviceConfig.Parse(Settings.DeviceConfig).DeviceId, Secret = DeviceConfig.Parse(Settings.DeviceConfig).Secret });
 
         for (var i = 0; i < 3; i++)
         {
