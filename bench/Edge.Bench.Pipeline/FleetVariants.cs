@@ -12,7 +12,10 @@ namespace Edge.Bench.Pipeline;
 /// </summary>
 internal static class FleetVariants
 {
-    /// <summary>Named settings; a variant on the command line is one of these, several joined by '+', or NAME:VAR=VALUE,VAR=VALUE.</summary>
+    /// <summary>
+    /// Named settings; a variant on the command line is one of these, several joined by '+', or NAME:VAR=VALUE,VAR=VALUE;
+    /// any of them followed by @/path/to/Edge.Gateway.dll runs another build (e.g. the one before a change) with them.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Presets = new Dictionary<string, IReadOnlyDictionary<string, string>>
     {
         ["shipped"] = new Dictionary<string, string>(),
@@ -25,32 +28,36 @@ internal static class FleetVariants
         ["gen0-2m"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x200000" },
         ["gen0-4m"] = new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x400000" },
         ["wx-off"] = new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0" },
+        // Server GC with DATAS (dynamic adaptation, on by default with server GC since .NET 9): starts with one heap.
+        ["server-datas"] = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["DOTNET_GCDynamicAdaptationMode"] = "1" },
         ["hardlimit-96m"] = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x6000000" },
     };
 
     public static async Task<int> RunAsync(PipelineOptions options, IReadOnlyList<string> variants, Action<string> log)
     {
-        var parsed = new List<(string Name, IReadOnlyDictionary<string, string> Environment)>();
+        var parsed = new List<(string Name, IReadOnlyDictionary<string, string> Environment, string? Dll)>();
         foreach (var variant in variants)
         {
-            if (Parse(variant) is not { } environment)
+            var at = variant.IndexOf('@', StringComparison.Ordinal);
+            var dll = at < 0 ? null : variant[(at + 1)..];
+            if (Parse(at < 0 ? variant : variant[..at]) is not { } environment || (dll is not null && !File.Exists(dll)))
             {
-                await Console.Error.WriteLineAsync($"--fleet-variants: unknown variant '{variant}' (presets: {string.Join(", ", Presets.Keys)}; or NAME:VAR=VALUE,VAR=VALUE)");
+                await Console.Error.WriteLineAsync($"--fleet-variants: unknown variant or no such gateway build '{variant}' (presets: {string.Join(", ", Presets.Keys)}; or NAME:VAR=VALUE,VAR=VALUE; then @PATH/Edge.Gateway.dll)");
                 return 2;
             }
 
-            parsed.Add((variant, environment));
+            parsed.Add((variant, environment, dll));
         }
 
         var duration = TimeSpan.FromSeconds(options.Seconds);
         var rate = options.Devices * options.DeviceRate;
-        log(string.Create(CultureInfo.InvariantCulture, $"fleet variants: {options.Devices:N0} devices × {options.DeviceRate} msg/s, {options.Seconds:0.#} s each, {options.Rounds} round(s), interleaved: {string.Join(", ", parsed.Select(p => p.Name))}"));
+        log(string.Create(CultureInfo.InvariantCulture, $"fleet variants: {options.Devices:N0} devices × {options.DeviceRate} msg/s{(options.DeviceSubscriptions ? " (subscribed like SDK devices)" : "")}, {options.Seconds:0.#} s each, {options.Rounds} round(s), interleaved: {string.Join(", ", parsed.Select(p => p.Name))}"));
         var samples = parsed.ToDictionary(p => p.Name, _ => new List<Sample>());
         for (var round = 0; round < options.Rounds; round++)
         {
-            foreach (var (name, environment) in parsed)
+            foreach (var (name, environment, dll) in parsed)
             {
-                using var target = await GatewayTarget.StartWithAsync(environment, GatewayTarget.ShippedName + " [" + name + "]");
+                using var target = await GatewayTarget.StartWithAsync(environment, GatewayTarget.ShippedName + " [" + name + "]", gatewayDll: dll);
                 var m = await PipelineBenchmark.MeasureOnAsync(target, options, options.Devices, duration, rate);
                 var pid = target.MeteredProcessIds()[0];
                 var (heap, committed) = await ScrapeGcAsync(target.HttpPort);
@@ -112,7 +119,7 @@ internal static class FleetVariants
     {
         var text = new StringBuilder();
         var baseline = Median(samples[names[0]]);
-        text.AppendLine(CultureInfo.InvariantCulture, $"Fleet variants: {options.Devices:N0} devices × {options.DeviceRate} msg/s, {options.Seconds:0.#} s measured after a {(options.Quick ? 0.5 : 10)} s closed-loop warm-up, {options.Rounds} interleaved round(s); medians; ratios against '{names[0]}'.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Fleet variants: {options.Devices:N0} devices × {options.DeviceRate} msg/s, {options.Seconds:0.#} s measured after a {(options.Quick ? 0.5 : 10)} s closed-loop warm-up{(options.SettleSeconds > 0 ? $" and {options.SettleSeconds:0.#} s at the fleet rate" : "")}, {options.Rounds} interleaved round(s){(options.DeviceSubscriptions ? ", each device subscribed to its cmd/+ and desired topics" : "")}; medians; ratios against '{names[0]}'.");
         text.AppendLine();
         text.AppendLine("| variant | start to MQTT s | CPU s / 10k msgs | vs first | peak RSS MB | vs first | RSS at end MB | PSS at end MB | GC heap / committed MB | tiered-JIT thread s | failed / undelivered | PUBACK p99 ms |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -62,14 +62,14 @@ internal sealed class GatewayTarget : ITarget
     /// The gateway with extra environment variables (runtime settings under evaluation, e.g. <c>DOTNET_TieredPGO=0</c>;
     /// the runtime reads <c>DOTNET_*</c> before the runtimeconfig's properties), named <paramref name="name"/>.
     /// </summary>
-    public static async Task<GatewayTarget> StartWithAsync(IReadOnlyDictionary<string, string>? environment, string name, string delivery = "ExactlyOnce")
+    public static async Task<GatewayTarget> StartWithAsync(IReadOnlyDictionary<string, string>? environment, string name, string delivery = "ExactlyOnce", string? gatewayDll = null)
     {
         var kafka = DevKafkaProcess.Start(3, [Topic + ":6"]);
         var directory = Directory.CreateTempSubdirectory("edge-bench-gw-").FullName;
         var port = Ports.Free();
         var httpPort = Ports.Free();
         var clock = Stopwatch.StartNew();
-        var gateway = new ChildProcess("dotnet", Arguments(port, httpPort, directory, kafka.BootstrapServers, delivery), environment: environment);
+        var gateway = new ChildProcess("dotnet", Arguments(port, httpPort, directory, kafka.BootstrapServers, delivery, gatewayDll), environment: environment);
         await Ports.WaitListeningAsync(port, () => gateway.HasExited);
         return new GatewayTarget(kafka, gateway, directory, port, httpPort, name) { StartSeconds = clock.Elapsed.TotalSeconds };
     }

@@ -28,7 +28,12 @@ internal sealed class LoadGenerator : IAsyncDisposable
     /// <summary>The next sequence number to be sent.</summary>
     public long NextSequence => Interlocked.Read(ref _sequence) + 1;
 
-    public static async Task<LoadGenerator> ConnectAsync(int port, int connections, int payloadBytes)
+    /// <param name="subscribeLikeDevices">
+    /// Each connection also subscribes to its device's command and desired-state topics, as an Edge SDK device does at
+    /// every connect (edge/v1/dev-N/cmd/+ and edge/v1/dev-N/desired, QoS 1): the broker then has one subscriber session
+    /// per device, none of which receives telemetry.
+    /// </param>
+    public static async Task<LoadGenerator> ConnectAsync(int port, int connections, int payloadBytes, bool subscribeLikeDevices = false)
     {
         var factory = new MqttClientFactory();
         var clients = new IMqttClient[connections];
@@ -49,6 +54,14 @@ internal sealed class LoadGenerator : IAsyncDisposable
                     .WithTimeout(TimeSpan.FromSeconds(60))
                     .Build();
                 await client.ConnectAsync(options);
+                if (subscribeLikeDevices)
+                {
+                    await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                        .WithTopicFilter($"edge/v1/dev-{i}/cmd/+", MqttQualityOfServiceLevel.AtLeastOnce)
+                        .WithTopicFilter($"edge/v1/dev-{i}/desired", MqttQualityOfServiceLevel.AtLeastOnce)
+                        .Build());
+                }
+
                 clients[i] = client;
                 topics[i] = $"edge/v1/dev-{i}/telemetry";
             }

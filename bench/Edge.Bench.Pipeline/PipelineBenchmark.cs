@@ -151,12 +151,19 @@ internal static class PipelineBenchmark
     {
         try
         {
-            await using var load = await LoadGenerator.ConnectAsync(target.MqttPort, connections, options.PayloadBytes);
+            await using var load = await LoadGenerator.ConnectAsync(target.MqttPort, connections, options.PayloadBytes, rate is not null && options.DeviceSubscriptions);
 
             // Warm-up: JIT, connections, the subscriber/bridge/producer in place; wait until it reaches the sink.
             var warmup = new LatencySamples(1_000_000);
             var warm = await load.RunClosedLoopAsync(TimeSpan.FromSeconds(options.Quick ? 0.5 : 10), 1, warmup);
             await WaitDeliveredAsync(target.Delivered, () => target.Delivered.Unique >= warm.Acked, TimeSpan.FromSeconds(30), Stall(options));
+            if (rate is { } settleRate && options.SettleSeconds > 0)
+            {
+                // The offered rate for a while before measuring: the tiered JIT finishes re-compiling what the rate uses.
+                await load.RunOpenLoopAsync(settleRate, TimeSpan.FromSeconds(options.SettleSeconds), new LatencySamples(1_000_000));
+                await WaitDeliveredAsync(target.Delivered, () => target.Delivered.Unique >= load.NextSequence - 1, TimeSpan.FromSeconds(30), Stall(options));
+            }
+
             target.Delivered.Reset(load.NextSequence);
 
             var latencies = new LatencySamples(4_000_000);

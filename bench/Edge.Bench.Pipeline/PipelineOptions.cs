@@ -36,4 +36,10 @@ internal sealed record PipelineOptions(
 
     /// <summary>Runtime-setting variants of the fleet run, interleaved (<see cref="Pipeline.FleetVariants"/>), or null.</summary>
     public IReadOnlyList<string>? FleetVariants { get; init; }
+
+    /// <summary>Open-loop runs (the fleet, half load): each connection subscribes like an Edge SDK device (its cmd/+ and desired topics).</summary>
+    public bool DeviceSubscriptions { get; init; }
+
+    /// <summary>Open-loop runs: seconds at the offered rate after the warm-up and before the measured window (0: none).</summary>
+    public double SettleSeconds { get; init; }
 }

@@ -18,12 +18,14 @@ var fsyncDelays = new Option<int[]?>("--fsync-delays") { Description = "In-fligh
 var inFlightConnections = new Option<int[]?>("--inflight-connections") { Description = "In-flight shape: connection counts (default 1 20 100).", AllowMultipleArgumentsPerToken = true };
 var baseline = new Option<string?>("--baseline-gateway") { Description = "In-flight shape: another build's Edge.Gateway.dll measured beside this one (e.g. the build before a change)." };
 var fleetVariants = new Option<string[]?>("--fleet-variants") { Description = "Only the fleet run, for these runtime-setting variants interleaved over --rounds (first = baseline): presets " + string.Join(", ", FleetVariants.Presets.Keys) + ", joined by '+', or NAME:VAR=VALUE,VAR=VALUE.", AllowMultipleArgumentsPerToken = true };
+var deviceSubscriptions = new Option<bool>("--device-subscriptions") { Description = "Open-loop runs (fleet, half load): each connection subscribes to its cmd/+ and desired topics like an Edge SDK device." };
+var settle = new Option<double>("--settle") { Description = "Open-loop runs: seconds at the offered rate after the warm-up, before measuring (default 0): excludes the tiered JIT's re-compiling after start." };
 var output = new Option<string?>("--out") { Description = "Write the chart to OUT/images/bench-throughput.png (e.g. docs); default a temp folder." };
 
 var root = new RootCommand("Edge pipeline benchmark: the gateway vs Mosquitto 2 vs the naive mosquitto_sub | kcat bridge, same load, one run.")
 {
     quick, connections, payload, seconds, window, rounds, devices, deviceRate, output, systems, catchUp, catchUpRounds, catchUpOnly,
-    inFlight, fsyncDelays, inFlightConnections, baseline, fleetVariants,
+    inFlight, fsyncDelays, inFlightConnections, baseline, fleetVariants, deviceSubscriptions, settle,
 };
 root.SetAction(result =>
 {
@@ -47,6 +49,8 @@ root.SetAction(result =>
         FsyncDelaysMs = result.GetValue(fsyncDelays) is { Length: > 0 } delays ? delays : (isQuick ? [10] : [5, 10, 20]),
         InFlightConnections = result.GetValue(inFlightConnections) is { Length: > 0 } counts ? counts : (isQuick ? [1] : [1, 20, 100]),
         BaselineGateway = result.GetValue(baseline),
+        DeviceSubscriptions = result.GetValue(deviceSubscriptions),
+        SettleSeconds = result.GetValue(settle),
         FleetVariants = result.GetValue(fleetVariants) is { Length: > 0 } variants ? variants : null,
     };
     return PipelineBenchmark.RunAsync(options).GetAwaiter().GetResult();
