@@ -3,22 +3,25 @@ using Meadow.Telemetry.Host;
 using Microsoft.Extensions.Logging;
 
 // dotnet run --project samples/Meadow.Telemetry/Host -- [host] [port] [deviceId] [queueFolder]
-var host = args.Length > 0 ? args[0] : "127.0.0.1";
-var port = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1883;
-var deviceId = args.Length > 2 ? args[2] : "meadow-sim-01";
-var queue = args.Length > 3 ? args[3] : Path.Combine(Path.GetTempPath(), "edge-queue-" + deviceId);
+// dotnet run --project samples/Meadow.Telemetry/Host -- --config FILE [queueFolder]   (FILE: Edge.Gateway device add --output)
+var config = args.Length > 1 && args[0] == "--config" ? args[1] : null;
+var positional = config is null ? args : args[2..];
+var host = config is null && positional.Length > 0 ? positional[0] : "127.0.0.1";
+var port = config is null && positional.Length > 1 ? int.Parse(positional[1], System.Globalization.CultureInfo.InvariantCulture) : 1883;
+var deviceId = config is null && positional.Length > 2 ? positional[2] : "meadow-sim-01";
+var queueArgument = config is null ? (positional.Length > 3 ? positional[3] : null) : (positional.Length > 0 ? positional[0] : null);
+var queue = queueArgument ?? Path.Combine(Path.GetTempPath(), "edge-queue-" + (config is null ? deviceId : Path.GetFileNameWithoutExtension(config)));
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
 // <quickstart>
-await using var device = EdgeDevice.Create(new EdgeDeviceOptions
-{
-    DeviceId = deviceId,
-    Host = host,
-    Port = port,
-    QueueDirectory = queue, // on a Meadow: Path.Combine(MeadowOS.FileSystem.DataDirectory, "edge-queue")
-    LoggerFactory = loggerFactory,
-});
+// The installer's board configuration (device add --output FILE): the site's gateways in fail-over order, secret, TLS
+// with the site CA, the gateway's SNTP server. Without one: a single broker at host:port, anonymous.
+var options = config is not null
+    ? EdgeDeviceConfig.Load(config, queue) // on a Meadow: Path.Combine(MeadowOS.FileSystem.DataDirectory, "edge-queue")
+    : new EdgeDeviceOptions { DeviceId = deviceId, Host = host, Port = port, QueueDirectory = queue };
+options.LoggerFactory = loggerFactory;
+await using var device = EdgeDevice.Create(options);
 
 using var sensor = new SimulatedClimateSensor();
 
@@ -53,7 +56,8 @@ device.OnDesiredState((state, ct) =>
     return Task.CompletedTask;
 });
 
-Console.WriteLine($"{deviceId} (boot {device.BootId}) publishing to {host}:{port}, queue in {queue}. Ctrl+C to stop.");
+var gateways = options.Gateways.Count > 0 ? string.Join(", ", options.Gateways) : host + ":" + port;
+Console.WriteLine($"{device.DeviceId} (boot {device.BootId}) publishing to {gateways} (in fail-over order), time from {options.TimeServer ?? "this machine's clock"}, queue in {queue}. Ctrl+C to stop.");
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -7,5 +7,7 @@ namespace Meadow;
 
 public interface IMeadowDevice : II2cController
 {
+    IPlatformOS PlatformOS { get; }
+
     IDeviceInformation Information { get; }
 }

@@ -7,6 +7,12 @@ namespace Meadow.Devices;
 
 public abstract partial class F7MicroBase : IMeadowDevice
 {
+    public IPlatformOS PlatformOS
+    {
+        get => throw null!;
+        protected set => throw null!;
+    }
+
     public IDeviceInformation Information => throw null!;
 
     public II2cBus CreateI2cBus(int busNumber = 1, I2cBusSpeed busSpeed = I2cBusSpeed.Standard) => throw null!;
