@@ -618,6 +618,12 @@ static int open_common(const char *path, int fd, struct fuse_file_info *fi, node
     h->node = n;
     fi->fh = (uint64_t)(uintptr_t)h;
     fi->keep_cache = 0;
+    /* No page cache: every read and write goes to the backing file, so a read sees every completed write. With the
+     * kernel's cache, a read (auto_inval_data refreshes attributes first; a changed mtime drops the cached pages) could
+     * drop a page a write in flight had just filled, and readahead past the reader's range then fetched it again from
+     * the backing file before that write reached it: a written, fdatasynced record read back as zeros (a log with
+     * preallocated zeros after its end lost records that way; Edge.Gateway.Log.Tests PreallocatedReadTests). */
+    fi->direct_io = 1;
     return 0;
 }
 
