@@ -43,6 +43,8 @@ public sealed class MeadowFailoverTests : IDisposable
 
         var throughA = await RecordAsync(5);
         await UntilAsync(() => device.GetStats().PendingReadings == 0, "the first readings acknowledged by A");
+        // In Kafka before A's power cut: what A acknowledged but had not produced yet stays in its log until it is back.
+        await site.WaitForReadingsAsync("meadow-fo", throughA, "through A");
 
         site.A.Kill(); // powered off; not waiting for the device to notice (it may be on B by then)
         var gap = await RecordAsync(20);
