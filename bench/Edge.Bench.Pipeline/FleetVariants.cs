@@ -14,7 +14,7 @@ internal static class FleetVariants
 {
     /// <summary>
     /// Named settings; a variant on the command line is one of these, several joined by '+', or NAME:VAR=VALUE,VAR=VALUE;
-    /// any of them followed by @/path/to/Edge.Gateway.dll runs another build (e.g. the one before a change) with them.
+    /// any of them (or any label) followed by @/path/to/Edge.Gateway.dll runs another build (e.g. the one before a change).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Presets = new Dictionary<string, IReadOnlyDictionary<string, string>>
     {
@@ -40,7 +40,9 @@ internal static class FleetVariants
         {
             var at = variant.IndexOf('@', StringComparison.Ordinal);
             var dll = at < 0 ? null : variant[(at + 1)..];
-            if (Parse(at < 0 ? variant : variant[..at]) is not { } environment || (dll is not null && !File.Exists(dll)))
+            // Before '@' a preset, or only a label (the build's own runtimeconfig, nothing added).
+            var settings = at < 0 ? Parse(variant) : Parse(variant[..at]) ?? [];
+            if (settings is not { } environment || (dll is not null && !File.Exists(dll)))
             {
                 await Console.Error.WriteLineAsync($"--fleet-variants: unknown variant or no such gateway build '{variant}' (presets: {string.Join(", ", Presets.Keys)}; or NAME:VAR=VALUE,VAR=VALUE; then @PATH/Edge.Gateway.dll)");
                 return 2;
