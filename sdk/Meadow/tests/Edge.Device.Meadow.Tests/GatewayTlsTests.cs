@@ -58,6 +58,45 @@ public sealed class GatewayTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Device_TlsBoardClockAt1970_RefusedUntilTheGatewaysSntpSetsTheClockThenReadingsAcknowledged()
+    {
+        using var gateway = GatewayUnderTest.Find();
+        var tlsPort = FreeTcpPort.Next();
+        var sntpPort = FreeUdpPort();
+        await gateway.RunCliAsync("cert", "create", "--host", "127.0.0.1");
+        await gateway.RunCliAsync("cert", "device", "meadow-clock");
+        gateway.ExtraArguments.AddRange(["--Mqtt:Tls:Enabled=true", $"--Mqtt:Tls:Port={tlsPort}", "--Mqtt:Tls:ClientCertificates=Required", "--Mqtt:AllowAnonymous=false",
+            "--Sntp:Enabled=true", $"--Sntp:Port={sntpPort}", "--Sntp:BindAddress=127.0.0.1"]);
+        await gateway.StartAsync();
+        await FreeTcpPort.WaitUntilListeningAsync(tlsPort, TestDevices.Patience);
+        var tls = Path.Combine(gateway.DataDirectory, "tls");
+        var ca = EdgeCertificates.LoadCertificate(Path.Combine(tls, "ca.crt"));
+
+        // Without a time server: the gateway's certificate is not valid in 1970, and the error says to set the clock.
+        var unset = Options("meadow-clock", tlsPort, ca, Client(tls, "meadow-clock"));
+        unset.TimeProvider = new BoardClock(DateTimeOffset.UnixEpoch - DateTimeOffset.UtcNow);
+        await AssertOfflineAsync(EdgeDevice.Create(unset), "not valid at the device's time 1970-01-01");
+
+        // With the gateway as time server and SetClock: set once from the gateway, then TLS connects.
+        var board = new BoardClock(DateTimeOffset.UnixEpoch - DateTimeOffset.UtcNow);
+        var options = Options("meadow-clock", tlsPort, ca, Client(tls, "meadow-clock"));
+        options.TimeProvider = board;
+        options.TimeServer = "127.0.0.1";
+        options.TimeServerPort = sntpPort;
+        options.SetClock = board.SetClock;
+        await using (var device = EdgeDevice.Create(options))
+        {
+            await device.StartAsync();
+            Assert.True(await device.RecordAsync("counter", null, 1)); // the first reading starts the SNTP ask
+            await Eventually.TrueAsync(() => device.GetStats().SentReadings >= 1, TestDevices.Patience, "acknowledged over TLS after the clock was set: " + device.GetStats().LastConnectError);
+        }
+
+        var set = Assert.Single(board.Sets);
+        Assert.InRange((set - DateTime.UtcNow).TotalSeconds, -60, 2); // the gateway's time when it was set
+        Assert.InRange((board.GetUtcNow() - DateTimeOffset.UtcNow).TotalSeconds, -2, 2);
+    }
+
+    [Fact]
     public void Create_TlsCertificateWithoutUseTls_ArgumentExceptionNamesTheOption()
     {
         var options = TestDevices.Options(1, NewFolder(), "meadow-opt");
@@ -85,13 +124,58 @@ public sealed class GatewayTlsTests : IDisposable
         }
     }
 
-    private IEdgeDevice Create(string id, int port, X509Certificate2 ca, X509Certificate2? client)
+    private IEdgeDevice Create(string id, int port, X509Certificate2 ca, X509Certificate2? client) => EdgeDevice.Create(Options(id, port, ca, client));
+
+    private EdgeDeviceOptions Options(string id, int port, X509Certificate2 ca, X509Certificate2? client)
     {
         var options = TestDevices.Options(port, NewFolder(), id);
         options.UseTls = true;
         options.TlsCaCertificate = ca;
         options.TlsClientCertificate = client;
-        return EdgeDevice.Create(options);
+        return options;
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>A board clock (system clock plus a skew) that SetClock moves, as IPlatformOS.SetClock does.</summary>
+    private sealed class BoardClock(TimeSpan skew) : TimeProvider
+    {
+        private readonly object _gate = new();
+        private readonly List<DateTime> _sets = [];
+        private TimeSpan _skew = skew;
+
+        public DateTime[] Sets
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _sets];
+                }
+            }
+        }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            lock (_gate)
+            {
+                return System.GetUtcNow() + _skew;
+            }
+        }
+
+        public void SetClock(DateTime utc)
+        {
+            lock (_gate)
+            {
+                _sets.Add(utc);
+                _skew = new DateTimeOffset(utc, TimeSpan.Zero) - System.GetUtcNow();
+            }
+        }
     }
 
     private string NewFolder()

@@ -55,8 +55,17 @@ internal sealed class EdgeClientSession : IMqttSession
             (hosts[i], ports[i]) = _gateways[i];
         }
 
+        var channels = TcpChannel.ForGateways(hosts, ports, options.UseTls, options.TlsCaCertificate, options.TlsClientCertificate);
+        // Certificate dates are checked against the device's clock (TimeProvider), as the net8.0 session does: on a board
+        // that is the system clock; a test's board at 1970 then fails the check as the board's TLS would.
+        var certificateClock = new TimeProviderSystemClock(options.TimeProvider, null);
+        for (var i = 0; i < channels.Length; i++)
+        {
+            ((TcpChannel)channels[i]).CertificateClock = certificateClock;
+        }
+
         _client = new MqttClient(
-            TcpChannel.ForGateways(hosts, ports, options.UseTls, options.TlsCaCertificate, options.TlsClientCertificate),
+            channels,
             new MqttClientOptions
             {
                 ClientId = options.DeviceId,

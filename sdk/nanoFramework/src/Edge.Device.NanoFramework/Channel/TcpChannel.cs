@@ -145,8 +145,9 @@ public sealed class TcpChannel : IMqttChannel
     }
 
     /// <summary>
-    /// Host tests: the device clock certificate dates are checked against (the client certificate before connecting, the
-    /// server's on .NET), standing in for the board's system clock that mbedTLS reads. Null: DateTime.UtcNow.
+    /// The device clock certificate dates are checked against (the client certificate before connecting, the server's on
+    /// .NET), standing in for the board's system clock that mbedTLS reads: host tests give a board clock at 1970, the
+    /// Meadow SDK its TimeProvider. Null: DateTime.UtcNow.
     /// </summary>
     internal ISystemClock? CertificateClock { get; set; }
 
