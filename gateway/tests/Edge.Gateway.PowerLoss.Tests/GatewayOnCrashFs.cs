@@ -17,6 +17,7 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
     private CancellationTokenSource _load = new();
     private readonly List<Task> _publishing = [];
     private readonly List<string> _recoveryLines = [];
+    private readonly List<(string Segment, long End)> _tearEnds = []; // each torn segment write, where recovery should cut
     private int _outputSeen;
 
     private readonly PowerLossGateway _rig;
@@ -100,6 +101,11 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
     {
         var report = await Fs.PowerCutAsync(() => Gateway.Kill(), tear);
         Cuts.Add(report);
+        foreach (var torn in report.Torn.Where(t => t.Path.EndsWith(".log", StringComparison.Ordinal) && t.Kept > 0))
+        {
+            _tearEnds.Add((Path.GetFileName(torn.Path), TearEnd(Path.Combine(Fs.Path, torn.Path), torn)));
+        }
+
         if (beforeRestart is not null)
         {
             await beforeRestart();
@@ -206,8 +212,8 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
 
     /// <summary>
     /// Recovery reports what it cut: every torn segment tail the file system left (a prefix of an unsynced write past
-    /// the durable end) ends where the gateway's "Recovery cut ... N bytes from byte P" says (P + N), or is a whole
-    /// number of records the gateway kept. Returns how many cut lines matched a torn write.
+    /// the durable end) ends where the gateway's "Recovery cut ... N bytes from byte P" says (P + N; see
+    /// <see cref="TearEnd"/> for a preallocated segment), or is a whole number of records the gateway kept. Returns how many cut lines matched a torn write.
     /// </summary>
     public int AssertRecoveryMatchesTears()
     {
@@ -218,8 +224,8 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
             Assert.True(m.Success, "unexpected recovery line format: " + line);
             var segment = Path.GetFileName(m.Groups["segment"].Value);
             var end = long.Parse(m.Groups["position"].Value, CultureInfo.InvariantCulture) + long.Parse(m.Groups["bytes"].Value, CultureInfo.InvariantCulture);
-            var tears = Cuts.SelectMany(c => c.Torn).Where(t => Path.GetFileName(t.Path) == segment && t.Kept > 0).ToList();
-            Assert.True(tears.Any(t => t.Offset + t.Kept == end), $"the gateway cut up to byte {end} of {segment}, but the file system tore it at {string.Join(", ", tears.Select(t => t.Offset + t.Kept))}: {line}");
+            var tears = _tearEnds.Where(t => t.Segment == segment).Select(t => t.End).ToList();
+            Assert.True(tears.Contains(end), $"the gateway cut up to byte {end} of {segment}, but the file system tore it at {string.Join(", ", tears)}: {line}");
             matched++;
         }
 
@@ -238,6 +244,24 @@ internal sealed partial class GatewayOnCrashFs : IAsyncDisposable
         {
             throw new InvalidOperationException($"the gateway exited with {code}:\n{Tail()}");
         }
+    }
+
+    /// <summary>
+    /// Where a torn write's surviving bytes end as recovery can see it: after the kept prefix, except that in a
+    /// preallocated segment (a file of whole 4 KiB pages, zeros after the prefix) zero bytes at the end of the prefix
+    /// (a header's high offset bytes) are indistinguishable from the preallocated zeros after it.
+    /// </summary>
+    private static long TearEnd(string file, TornWrite torn)
+    {
+        var end = torn.Offset + torn.Kept;
+        var bytes = File.ReadAllBytes(file);
+        if (bytes.Length % 4096 != 0 || bytes.AsSpan((int)Math.Min(end, bytes.Length)).ContainsAnyExcept((byte)0))
+        {
+            return end;
+        }
+
+        var prefix = bytes.AsSpan((int)torn.Offset, (int)(Math.Min(end, bytes.Length) - torn.Offset));
+        return torn.Offset + prefix.LastIndexOfAnyExcept((byte)0) + 1;
     }
 
     [GeneratedRegex(@"Recovery cut .* from (?<segment>\S+?): .*?(?<bytes>\d+) bytes from byte (?<position>\d+)")]
