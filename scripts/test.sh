@@ -62,9 +62,11 @@ set +e
 # run in EDGE_TEST_LANES parallel lanes (default 2, the machine's cores), longest first, so the two long ones
 # (Edge.Gateway.Tests, Edge.HardwareTests.Tests) start together and the short ones fill in after them.
 echo "test.sh: $(date -u +%T) building Edge.sln"
+build_started=$SECONDS
 dotnet build Edge.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+build_seconds=$((SECONDS - build_started))
 if [ "$status" -ne 0 ]; then
   echo "test.sh: the build failed (exit $status); no tests were run"
   exit "$status"
@@ -98,16 +100,19 @@ run_one() {
   dotnet test "$project" -c Release --no-build --blame-hang-timeout 10m --logger "console;verbosity=minimal" "$@" \
     >"$results/$name.log" 2>&1 </dev/null || rc=$?
   echo "$rc" >"$results/$name.rc"
+  echo "$((SECONDS - started))" >"$results/$name.seconds"
   # Whole logs, one at a time, so the lanes' output does not interleave.
   flock "$results/print.lock" bash -c 'cat "$1"; echo "test.sh: $(date -u +%T) done $2: exit $3 after $4 s"' _ \
     "$results/$name.log" "$name" "$rc" "$((SECONDS - started))"
 }
 echo "test.sh: $(date -u +%T) ${#projects[@]} test projects in $lanes lanes"
+tests_started=$SECONDS
 for project in "${projects[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$lanes" ]; do wait -n || true; done
   run_one "$project" "$@" &
 done
 wait
+tests_seconds=$((SECONDS - tests_started))
 for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
   cat "$results/$name.log" >>"$log"
@@ -127,4 +132,10 @@ awk '
   }
   /^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /^ +Skipped: +[0-9]+$/ { s += $2 }
   END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# Where the time went: the build, the test phase, and each project's wall time in its lane.
+echo "test.sh: build ${build_seconds} s, tests ${tests_seconds} s in $lanes lanes; per project (s):"
+for project in "${projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  printf '  %5s  %s\n' "$(cat "$results/$name.seconds" 2>/dev/null || echo '?')" "$name"
+done
 exit "$status"
