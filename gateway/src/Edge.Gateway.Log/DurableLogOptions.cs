@@ -43,14 +43,16 @@ public sealed class DurableLogOptions
     public TimeSpan CommitWindow { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// Bytes of zeros written ahead of the segment's end (default 256 KiB; 0: off, the file grows with each commit).
+    /// Bytes of zeros written ahead of the segment's end (0, the default: off, the file grows with each commit).
     /// With the tail preallocated, an fdatasync writes only the data page: a growing file also makes each fdatasync
     /// commit the file system's journal for the new size (measured on ext4: 16.9 KiB per commit growing, 4.2 KiB
     /// preallocated). Zeros are written in 4 KiB writes (large page-cache folios would otherwise be dirtied and counted
     /// whole) and cut off again when the segment is sealed, so sealed segments end at their last record; recovery tells
     /// a preallocated zero tail from a torn one. A multiple of 4096 up to <see cref="MaxPreallocateBytes"/>; a segment
-    /// file is never extended past <see cref="SegmentBytes"/> (rounded up to 4 KiB) by it. Default 0 (off): with it on, the
-    /// gateway's crashfs power-cut tests lost an acknowledged record (GatewayPowerLossTests, 2026-12-01), cause not yet found.
+    /// file is never extended past <see cref="SegmentBytes"/> (rounded up to 4 KiB) by it. Default 0 (off) since the
+    /// gateway's crashfs power-cut tests lost acknowledged records with 256 KiB (2026-12-01). The cause was crashfs's page
+    /// cache, not the log (fixed in 342f719; PreallocatedReadTests); the default returns once the whole power-loss suite
+    /// passes with it on.
     /// </summary>
     public long PreallocateBytes { get; set; }
 
