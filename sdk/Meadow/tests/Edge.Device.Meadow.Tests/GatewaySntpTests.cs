@@ -71,7 +71,7 @@ public sealed class GatewaySntpTests : IDisposable
         var sntpPort = FreeUdpPort();
         gateway.ExtraArguments.AddRange(["--Sntp:Enabled=true", $"--Sntp:Port={sntpPort}", "--Sntp:BindAddress=127.0.0.1"]);
         await gateway.StartAsync();
-        var board = new SettableClock(DateTimeOffset.UnixEpoch - DateTimeOffset.UtcNow);
+        var board = new BoardClock(DateTimeOffset.UnixEpoch - DateTimeOffset.UtcNow);
         var options = TestDevices.Options(gateway.Port, NewFolder(), "meadow-setclock");
         options.TimeProvider = board;
         options.TimeServer = "127.0.0.1";
@@ -108,7 +108,7 @@ public sealed class GatewaySntpTests : IDisposable
         var sntpPort = FreeUdpPort();
         gateway.ExtraArguments.AddRange(["--Sntp:Enabled=true", $"--Sntp:Port={sntpPort}", "--Sntp:BindAddress=127.0.0.1"]);
         await gateway.StartAsync();
-        var board = new SettableClock(TimeSpan.Zero);
+        var board = new BoardClock(TimeSpan.Zero);
         var options = TestDevices.Options(gateway.Port, NewFolder(), "meadow-rightclock");
         options.TimeProvider = board;
         options.TimeServer = "127.0.0.1";
@@ -157,45 +157,6 @@ public sealed class GatewaySntpTests : IDisposable
         var folder = TestDevices.NewQueueFolder();
         _folders.Add(folder);
         return folder;
-    }
-
-    /// <summary>
-    /// A board clock (the system clock plus a skew; timers and timestamps unchanged) whose <see cref="SetClock"/> records
-    /// each call and moves the clock there, as <c>IPlatformOS.SetClock</c> does on a Meadow.
-    /// </summary>
-    private sealed class SettableClock(TimeSpan skew) : TimeProvider
-    {
-        private readonly object _gate = new();
-        private readonly List<DateTime> _sets = [];
-        private TimeSpan _skew = skew;
-
-        public DateTime[] Sets
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return [.. _sets];
-                }
-            }
-        }
-
-        public override DateTimeOffset GetUtcNow()
-        {
-            lock (_gate)
-            {
-                return System.GetUtcNow() + _skew;
-            }
-        }
-
-        public void SetClock(DateTime utc)
-        {
-            lock (_gate)
-            {
-                _sets.Add(utc);
-                _skew = new DateTimeOffset(utc, TimeSpan.Zero) - System.GetUtcNow();
-            }
-        }
     }
 
     /// <summary>The system clock set back to 1970 (timers and timestamps unchanged): a board whose clock was never set.</summary>

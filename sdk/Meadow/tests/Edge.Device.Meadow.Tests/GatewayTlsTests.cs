@@ -142,42 +142,6 @@ public sealed class GatewayTlsTests : IDisposable
         return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    /// <summary>A board clock (system clock plus a skew) that SetClock moves, as IPlatformOS.SetClock does.</summary>
-    private sealed class BoardClock(TimeSpan skew) : TimeProvider
-    {
-        private readonly object _gate = new();
-        private readonly List<DateTime> _sets = [];
-        private TimeSpan _skew = skew;
-
-        public DateTime[] Sets
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return [.. _sets];
-                }
-            }
-        }
-
-        public override DateTimeOffset GetUtcNow()
-        {
-            lock (_gate)
-            {
-                return System.GetUtcNow() + _skew;
-            }
-        }
-
-        public void SetClock(DateTime utc)
-        {
-            lock (_gate)
-            {
-                _sets.Add(utc);
-                _skew = new DateTimeOffset(utc, TimeSpan.Zero) - System.GetUtcNow();
-            }
-        }
-    }
-
     private string NewFolder()
     {
         var folder = TestDevices.NewQueueFolder();
