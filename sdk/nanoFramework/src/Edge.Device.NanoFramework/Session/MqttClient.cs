@@ -129,17 +129,32 @@ public sealed partial class MqttClient : IDisposable
     /// <summary>Raised on the receive thread when the connection comes up or goes down.</summary>
     public event MqttConnectionHandler? ConnectionChanged;
 
-    /// <summary>Starts the background thread that connects and keeps the client connected.</summary>
+    /// <summary>
+    /// Starts the background thread that connects and keeps the client connected. After <see cref="Stop"/> (or
+    /// <see cref="Dispose"/>) it does nothing: a stopped client stays stopped.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Already started.</exception>
     public void Start()
     {
-        if (_thread != null)
+        // Under _sync, so that a Stop on another thread sees either no thread (and this one then starts none) or a
+        // started one it can join: Thread.Join on a thread not yet started throws ThreadStateException (a Meadow
+        // session disposed while it was starting failed that way in CI).
+        lock (_sync)
         {
-            throw new InvalidOperationException("already started");
-        }
+            if (_thread != null)
+            {
+                throw new InvalidOperationException("already started");
+            }
 
-        _thread = new Thread(Run);
-        _thread.Start();
+            if (_stopping)
+            {
+                return;
+            }
+
+            var thread = new Thread(Run);
+            thread.Start();
+            _thread = thread;
+        }
     }
 
     /// <summary>
@@ -148,6 +163,7 @@ public sealed partial class MqttClient : IDisposable
     /// </summary>
     public void Stop()
     {
+        Thread? thread;
         lock (_sync)
         {
             _stopping = true;
@@ -162,9 +178,10 @@ public sealed partial class MqttClient : IDisposable
             {
                 _channels[i].Close();
             }
+
+            thread = _thread; // read under _sync: Start publishes it only once started
         }
 
-        var thread = _thread;
         if (thread != null && thread != Thread.CurrentThread)
         {
             thread.Join();
