@@ -44,8 +44,10 @@ public sealed class ClientStateTests
             Assert.Equal(MqttClientConnectResultCode.Success, await ConnectAsync(gateway, "anon-" + i, null, null));
         }
 
-        var ids = await DeviceIdsAsync(gateway);
-        Assert.True(ids.Count(id => id.StartsWith("anon-", StringComparison.Ordinal)) <= 5, string.Join(", ", ids));
+        // A client's disconnect reaches the gateway after ConnectAsync returned; until then it counts as connected and is
+        // not evicted (under load CI saw anon-2, -4, -5 still listed beside the 5 kept). So the bound is awaited, not read once.
+        List<string> ids = [];
+        await Eventually.TrueAsync(async () => (ids = await DeviceIdsAsync(gateway)).Count(id => id.StartsWith("anon-", StringComparison.Ordinal)) <= 5, TimeSpan.FromSeconds(10), "the unprovisioned list to be bounded at 5");
         Assert.Contains("dev-p", ids);
         Assert.Contains("anon-connected", ids);
 
