@@ -30,6 +30,16 @@ internal sealed class BoardClock(TimeSpan skew) : TimeProvider
         }
     }
 
+    /// <summary>Makes this the device's clock, with the gateway's SNTP responder on 127.0.0.1:<paramref name="sntpPort"/> as time server and <see cref="SetClock"/> as its setter.</summary>
+    public EdgeDeviceOptions Drive(EdgeDeviceOptions options, int sntpPort)
+    {
+        options.TimeProvider = this;
+        options.TimeServer = "127.0.0.1";
+        options.TimeServerPort = sntpPort;
+        options.SetClock = SetClock;
+        return options;
+    }
+
     public void SetClock(DateTime utc)
     {
         lock (_gate)

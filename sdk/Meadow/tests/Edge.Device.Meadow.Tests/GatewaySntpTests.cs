@@ -73,10 +73,7 @@ public sealed class GatewaySntpTests : IDisposable
         await gateway.StartAsync();
         var board = new BoardClock(DateTimeOffset.UnixEpoch - DateTimeOffset.UtcNow);
         var options = TestDevices.Options(gateway.Port, NewFolder(), "meadow-setclock");
-        options.TimeProvider = board;
-        options.TimeServer = "127.0.0.1";
-        options.TimeServerPort = sntpPort;
-        options.SetClock = board.SetClock;
+        board.Drive(options, sntpPort);
 
         await using (var device = EdgeDevice.Create(options))
         {
@@ -110,10 +107,7 @@ public sealed class GatewaySntpTests : IDisposable
         await gateway.StartAsync();
         var board = new BoardClock(TimeSpan.Zero);
         var options = TestDevices.Options(gateway.Port, NewFolder(), "meadow-rightclock");
-        options.TimeProvider = board;
-        options.TimeServer = "127.0.0.1";
-        options.TimeServerPort = sntpPort;
-        options.SetClock = board.SetClock;
+        board.Drive(options, sntpPort);
 
         await using (var device = EdgeDevice.Create(options))
         {

@@ -80,10 +80,7 @@ public sealed class GatewayTlsTests : IDisposable
         // With the gateway as time server and SetClock: set once from the gateway, then TLS connects.
         var board = new BoardClock(DateTimeOffset.UnixEpoch - DateTimeOffset.UtcNow);
         var options = Options("meadow-clock", tlsPort, ca, Client(tls, "meadow-clock"));
-        options.TimeProvider = board;
-        options.TimeServer = "127.0.0.1";
-        options.TimeServerPort = sntpPort;
-        options.SetClock = board.SetClock;
+        board.Drive(options, sntpPort);
         await using (var device = EdgeDevice.Create(options))
         {
             await device.StartAsync();
