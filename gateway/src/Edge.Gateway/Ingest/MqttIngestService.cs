@@ -41,6 +41,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly IngestDedupe _dedupe;
     private readonly PublishIngest _publishes;
     private readonly AcknowledgementGate _acknowledgements;
+    private readonly ClientHandover _handover = new();
     private MqttServer? _server;
 
     public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, ConnectionAuthenticator authenticator, PublishAuthorizer authorizer, RevocationWatcher revocations, IEnumerable<IBrokerExtension> extensions, DeviceCredentialStore credentials)
@@ -104,6 +105,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         {
             // Again here: a resumed persistent session keeps the items of the connection that created it, and the
             // device may have changed protocol version since. MQTTnet raises this before reading the first packet.
+            _handover.Connected(e.ClientId);
             e.SessionItems[IsV5Key] = e.ProtocolVersion == MqttProtocolVersion.V500;
             PublishAcks.Find(e.SessionItems)?.OnConnected(); // MQTTnet dropped the old connection's queued acknowledgements
             _metrics.ClientConnected(e.ClientId);
@@ -114,6 +116,18 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         {
             extension.Attach(_server); // command delivery, presence (issue 15)
         }
+
+        // Last of the disconnect handlers: a login of the same id waits for this (ClientHandover), and every other
+        // handler's state for the old connection is gone by then.
+        _server.ClientDisconnectedAsync += e =>
+        {
+            if (e.DisconnectType != MqttClientDisconnectType.Takeover)
+            {
+                _handover.Disconnected(e.ClientId);
+            }
+
+            return Task.CompletedTask;
+        };
 
         _dedupe.Rebuild(); // from the snapshot and the log, before the first device can resend anything
         await _server.StartAsync();
@@ -177,6 +191,9 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
             case MqttPubRelPacket pubRel:
                 await _dedupe.ReleaseAsync(e.ClientId, pubRel.PacketIdentifier); // MQTTnet answers PUBCOMP after this
                 break;
+            case MqttDisconnectPacket:
+                await _handover.EndingAsync(e.ClientId, e.CancellationToken); // before MQTTnet's clean-up by client id
+                break;
             default:
                 break;
         }
@@ -185,7 +202,14 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs e)
     {
         await ValidateConnectionAsync(e);
-        if (e.CleanSession == true && e.ReasonCode == MqttConnectReasonCode.Success)
+        if (e.ReasonCode != MqttConnectReasonCode.Success)
+        {
+            return;
+        }
+
+        // Not while MQTTnet still cleans up a connection of this id that just sent DISCONNECT (ClientHandover).
+        await _handover.StartingAsync(e.ClientId, _lifetime.ApplicationStopping);
+        if (e.CleanSession == true)
         {
             await _dedupe.CleanStartAsync(e.ClientId); // before CONNACK: the client starts its packet ids afresh
         }
