@@ -76,4 +76,7 @@ public sealed record LogStats(
 
     /// <summary>Bytes of zeros written ahead of the segment end (<see cref="DurableLogOptions.PreallocateBytes"/>); part of <see cref="BytesWritten"/>.</summary>
     public long PreallocatedBytes { get; init; }
+
+    /// <summary>Times the writer waited for the publishes a commit released (<see cref="DurableLogOptions.FollowUpWindow"/>).</summary>
+    public long FollowUpWaits { get; init; }
 }

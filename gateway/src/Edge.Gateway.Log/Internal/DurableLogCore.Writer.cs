@@ -19,6 +19,11 @@ internal sealed partial class DurableLogCore
     private Segment? _writeSegment;
     private long _highWater = -1; // The durable running mark (not exact); -1 until the first commit writes one.
 
+    // The last commit, for the follow-up wait (WaitForFollowers); written under _sync.
+    private int _lastRecords;
+    private long _lastCommitEnd;
+    private long _lastCommitTicks;
+
     private static readonly TimeSpan DiskFullProbeInterval = TimeSpan.FromSeconds(1);
     private bool _diskFull; // Guarded by _sync.
     private long _diskFullSince;
@@ -49,11 +54,13 @@ internal sealed partial class DurableLogCore
                     }
 
                     WaitForCompanions();
+                    WaitForFollowers();
 
                     batch = _filling;
                     _filling = _spare;
                 }
 
+                long commitStarted = _time.GetTimestamp();
                 try
                 {
                     Commit(batch);
@@ -78,6 +85,9 @@ internal sealed partial class DurableLogCore
                     }
 
                     _durableOffset = batch.EndOffset;
+                    _lastCommitEnd = _time.GetTimestamp();
+                    _lastCommitTicks = _lastCommitEnd - commitStarted;
+                    _lastRecords = batch.Records;
                     if (_diskFull)
                     {
                         _diskFull = false;
@@ -117,6 +127,7 @@ internal sealed partial class DurableLogCore
 
         long deadline = _filling.FirstAppendTimestamp + _commitWindowTicks;
         _writerCoalescing = true;
+        _coalesceRecords = int.MaxValue;
         try
         {
             while (!_disposed && _filling.Length < TailAllocation.PageBytes)
@@ -134,6 +145,50 @@ internal sealed partial class DurableLogCore
         finally
         {
             _writerCoalescing = false;
+        }
+    }
+
+    /// <summary>
+    /// The follow-up wait, under _sync: when fewer records are pending than half the last commit held, waits from that
+    /// commit's end up to <see cref="DurableLogOptions.FollowUpWindow"/> (and at most a quarter of the last commit's
+    /// write + fsync time) until as many are pending, a page is full, or the log is disposed.
+    /// </summary>
+    /// <remarks>
+    /// One connection with K publishes in flight otherwise settles into two alternating batches (a + b = K): while one
+    /// batch's fsync runs, the acknowledgements of the other bring new publishes, so the writer comes back to a few
+    /// records, commits them alone, and the rest wait a whole fsync. The publishes released by a commit's PUBACKs arrive
+    /// within a round trip; waiting that long for them turns K ÷ (2 × fsync) into about K ÷ fsync. Bounded by a quarter of
+    /// the commit time, a wait costs at most that much throughput when nothing follows; with 20 or 100 connections batches
+    /// stay near their size and nothing waits. Off with a frozen log clock (commit time 0).
+    /// </remarks>
+    private void WaitForFollowers()
+    {
+        int target = _lastRecords;
+        if (_followUpTicks == 0 || target < 2 || _filling.Records * 2 >= target)
+        {
+            return;
+        }
+
+        long deadline = _lastCommitEnd + Math.Min(_followUpTicks, _lastCommitTicks / 4);
+        _writerCoalescing = true;
+        _coalesceRecords = target;
+        try
+        {
+            while (!_disposed && _filling.Records < target && _filling.Length < TailAllocation.PageBytes)
+            {
+                long remaining = deadline - _time.GetTimestamp();
+                if (remaining <= 0)
+                {
+                    return;
+                }
+
+                Monitor.Wait(_sync, TimeSpan.FromSeconds(remaining / (double)_time.TimestampFrequency));
+            }
+        }
+        finally
+        {
+            _writerCoalescing = false;
+            Interlocked.Increment(ref _followUpWaits);
         }
     }
 

@@ -29,8 +29,11 @@ internal sealed partial class DurableLogCore : IDurableLog
     private Exception? _fatal;
     private bool _disposed;
     private bool _writerWaiting;
-    private bool _writerCoalescing; // The writer waits out the commit window (guarded by _sync).
+    private bool _writerCoalescing; // The writer waits out the commit window or for followers (guarded by _sync).
+    private int _coalesceRecords; // While coalescing: the pending records that end the wait early (guarded by _sync).
+    private long _followUpWaits;
     private readonly long _commitWindowTicks;
+    private readonly long _followUpTicks;
     private readonly TailAllocation _tail;
 
     /// <summary>Flash a small-file replacement programs: the temp file's data page and the directory's page (the rename).</summary>
@@ -57,6 +60,7 @@ internal sealed partial class DurableLogCore : IDurableLog
         }
 
         _commitWindowTicks = (long)(options.CommitWindow.TotalSeconds * time.TimestampFrequency);
+        _followUpTicks = (long)(options.FollowUpWindow.TotalSeconds * time.TimestampFrequency);
         _tail = new TailAllocation(options.PreallocateBytes, options.SegmentBytes);
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "edge-log-writer" };
     }
@@ -133,6 +137,7 @@ internal sealed partial class DurableLogCore : IDurableLog
             WriteFailure = Volatile.Read(ref _fatal)?.Message,
             FlashBytesWritten = Interlocked.Read(ref _flashBytesWritten),
             PreallocatedBytes = Interlocked.Read(ref _preallocatedBytes),
+            FollowUpWaits = Interlocked.Read(ref _followUpWaits),
         };
     }
 
@@ -254,7 +259,7 @@ internal sealed partial class DurableLogCore : IDurableLog
             _nextOffset = offset + 1;
             _filling.EndOffset = offset + 1;
             durable = _filling.Completion.Task;
-            if (_writerWaiting || (_writerCoalescing && _filling.Length >= TailAllocation.PageBytes))
+            if (_writerWaiting || (_writerCoalescing && (_filling.Length >= TailAllocation.PageBytes || _filling.Records >= _coalesceRecords)))
             {
                 Monitor.Pulse(_sync);
             }

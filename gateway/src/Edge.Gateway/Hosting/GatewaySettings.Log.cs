@@ -13,6 +13,7 @@ internal sealed partial class GatewaySettings
         WhenFull = Storage.WhenFull,
         PreallocateBytes = Storage.PreallocateBytes,
         CommitWindow = TimeSpan.FromMilliseconds(Storage.CommitWindowMilliseconds),
+        FollowUpWindow = TimeSpan.FromMilliseconds(Storage.FollowUpWindowMilliseconds),
         MaxRecordBytes = Mqtt.MaxPayloadBytes + (2 * ushort.MaxValue) + 16,
     };
 }

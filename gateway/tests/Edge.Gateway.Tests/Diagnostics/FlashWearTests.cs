@@ -55,6 +55,8 @@ public sealed class FlashWearTests
     [InlineData("Storage:PreallocateBytes", "33554432")]
     [InlineData("Storage:CommitWindowMilliseconds", "21")]
     [InlineData("Storage:CommitWindowMilliseconds", "-1")]
+    [InlineData("Storage:FollowUpWindowMilliseconds", "20.5")]
+    [InlineData("Storage:FollowUpWindowMilliseconds", "-0.1")]
     public void Load_InvalidStorageWearValue_ErrorNamesTheKey(string key, string value)
     {
         var error = Assert.Throws<ConfigurationException>(() => Load((key, value)));
@@ -65,11 +67,12 @@ public sealed class FlashWearTests
     [Fact]
     public void Load_StorageWearKeys_ReachTheLogAndTheEstimate()
     {
-        var settings = Load(("Storage:PreallocateBytes", "0"), ("Storage:CommitWindowMilliseconds", "1.5"), ("Storage:CardClass", "High-Endurance-32GB"));
+        var settings = Load(("Storage:PreallocateBytes", "0"), ("Storage:CommitWindowMilliseconds", "1.5"), ("Storage:FollowUpWindowMilliseconds", "0"), ("Storage:CardClass", "High-Endurance-32GB"));
 
         var options = settings.ToLogOptions();
         Assert.Equal(0, options.PreallocateBytes);
         Assert.Equal(TimeSpan.FromMilliseconds(1.5), options.CommitWindow);
+        Assert.Equal(TimeSpan.Zero, options.FollowUpWindow);
         Assert.Equal(29.25, Edge.Gateway.Web.GatewayEndpoints.FlashWearOf(settings).EnduranceTbw);
         Assert.Equal(7, Edge.Gateway.Web.GatewayEndpoints.FlashWearOf(Load(("Storage:CardEnduranceTbw", "7"))).EnduranceTbw);
     }
@@ -81,6 +84,7 @@ public sealed class FlashWearTests
 
         Assert.Equal(0, options.PreallocateBytes); // off: it lost acknowledged messages under crashfs power cuts
         Assert.Equal(TimeSpan.Zero, options.CommitWindow);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), options.FollowUpWindow);
         Assert.Equal("consumer-32gb", Edge.Gateway.Web.GatewayEndpoints.FlashWearOf(Load()).Card);
     }
 
