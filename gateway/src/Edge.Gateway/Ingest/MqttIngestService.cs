@@ -4,6 +4,7 @@ using Edge.Gateway.Diagnostics;
 using Edge.Gateway.Hosting;
 using Edge.Gateway.Ingest.Dedupe;
 using Edge.Gateway.Ingest.InFlight;
+using Edge.Gateway.Ingest.Routing;
 using Edge.Gateway.Log;
 using Edge.Gateway.Records;
 using Edge.Gateway.Security;
@@ -42,6 +43,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
     private readonly PublishIngest _publishes;
     private readonly AcknowledgementGate _acknowledgements;
     private readonly ClientHandover _handover = new();
+    private readonly LocalSubscriptions _subscriptions = new();
     private MqttServer? _server;
 
     public MqttIngestService(GatewaySettings settings, IDurableLog log, GatewayMetrics metrics, ILogger<MqttIngestService> logger, IHostApplicationLifetime lifetime, ConnectionAuthenticator authenticator, PublishAuthorizer authorizer, RevocationWatcher revocations, IEnumerable<IBrokerExtension> extensions, DeviceCredentialStore credentials)
@@ -53,7 +55,7 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _authorizer = authorizer;
         _revocations = revocations;
         _settings = settings;
-        _publishes = new PublishIngest(settings.Mqtt, log, new AppendOutcomes(metrics, settings.Mqtt, logger), authorizer, _extensions, _dedupe, unrecorded);
+        _publishes = new PublishIngest(settings.Mqtt, log, new AppendOutcomes(metrics, settings.Mqtt, logger), authorizer, _extensions, _dedupe, unrecorded, _subscriptions);
         _acknowledgements = new AcknowledgementGate(settings.Mqtt, DisconnectAsync);
         _metrics = metrics;
         _logger = logger;
@@ -100,7 +102,18 @@ internal sealed partial class MqttIngestService : IHostedService, IAsyncDisposab
         _server.InterceptingPublishAsync += _publishes.OnPublishAsync;
         _server.InterceptingOutboundPacketAsync += OnInterceptingOutboundPacketAsync;
         _server.InterceptingInboundPacketAsync += OnInterceptingInboundPacketAsync;
-        _server.InterceptingSubscriptionAsync += e => { _authorizer.AuthorizeSubscription(e); return Task.CompletedTask; };
+        _server.InterceptingSubscriptionAsync += e =>
+        {
+            _authorizer.AuthorizeSubscription(e);
+            if (e.ProcessSubscription && e.Response.ReasonCode <= MqttSubscribeReasonCode.GrantedQoS2)
+            {
+                _subscriptions.Add(e.ClientId, e.TopicFilter.Topic); // before MQTTnet stores it: publishes from now on are routed
+            }
+
+            return Task.CompletedTask;
+        };
+        _server.ClientUnsubscribedTopicAsync += e => { _subscriptions.Remove(e.ClientId, e.TopicFilter); return Task.CompletedTask; };
+        _server.SessionDeletedAsync += e => { _subscriptions.RemoveClient(e.Id); return Task.CompletedTask; };
         _server.ClientConnectedAsync += e =>
         {
             // Again here: a resumed persistent session keeps the items of the connection that created it, and the

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Edge.Gateway.Hosting;
 using Edge.Gateway.Ingest.Dedupe;
 using Edge.Gateway.Ingest.InFlight;
+using Edge.Gateway.Ingest.Routing;
 using Edge.Gateway.Log;
 using Edge.Gateway.Records;
 using Edge.Gateway.Security;
@@ -29,7 +30,8 @@ namespace Edge.Gateway.Ingest;
 /// second copy of this path, and it only covers frames that arrived in one read. Waiting in the send loop covers every
 /// publish MQTTnet reads while an fsync runs, with MQTTnet's own decoding and checks in front, unchanged.</para>
 /// <para>Because this interceptor returns before the fsync, MQTTnet forwards the message to MQTT subscribers of its
-/// topic (if any) and keeps a retained message before the record is durable; the device's acknowledgement waits.</para>
+/// topic (if any) and keeps a retained message before the record is durable; the device's acknowledgement waits. A
+/// publish that no local client subscribed to skips MQTTnet's routing (<see cref="LocalSubscriptions"/>).</para>
 /// Thread-safe: MQTTnet calls it from every connection's receive loop.
 /// </remarks>
 internal sealed class PublishIngest
@@ -50,10 +52,13 @@ internal sealed class PublishIngest
     private readonly IBrokerExtension[] _extensions;
     private readonly IngestDedupe _dedupe;
     private readonly UnrecordedOffsets _unrecorded;
+    private readonly LocalSubscriptions _subscriptions;
 
     /// <param name="unrecorded">The appends the dedupe has not recorded yet (its snapshot sees the log through <see cref="DedupeLogView"/>).</param>
-    public PublishIngest(MqttOptions mqtt, IDurableLog log, AppendOutcomes outcomes, PublishAuthorizer authorizer, IBrokerExtension[] extensions, IngestDedupe dedupe, UnrecordedOffsets unrecorded)
+    /// <param name="subscriptions">What local MQTT clients subscribed to: a logged publish none of them can receive skips MQTTnet's routing.</param>
+    public PublishIngest(MqttOptions mqtt, IDurableLog log, AppendOutcomes outcomes, PublishAuthorizer authorizer, IBrokerExtension[] extensions, IngestDedupe dedupe, UnrecordedOffsets unrecorded, LocalSubscriptions subscriptions)
     {
+        _subscriptions = subscriptions;
         _unrecorded = unrecorded;
         _mqtt = mqtt;
         _log = log;
@@ -212,6 +217,7 @@ internal sealed class PublishIngest
 
             acks.Add(packetId, completion);
             e.Response.ReasonCode = MqttPubAckReasonCode.Success;
+            SkipRoutingIfUnreceived(e);
             return (true, null);
         }
         catch (Exception ex) when (AppendOutcomes.IsLogFailure(ex))
@@ -349,6 +355,7 @@ internal sealed class PublishIngest
         if (result.Status == AppendStatus.Appended)
         {
             _outcomes.Accepted(e.ClientId, 0, e.ApplicationMessage.Payload.Length, 0);
+            SkipRoutingIfUnreceived(e);
         }
         else if (result.Status is AppendStatus.Full or AppendStatus.DiskFull)
         {
@@ -358,6 +365,18 @@ internal sealed class PublishIngest
         else
         {
             RefuseTooLarge(e, e.ApplicationMessage.Payload.Length);
+        }
+    }
+
+    // A logged publish no local MQTT client can receive: MQTTnet need not check every subscriber session for it
+    // (LocalSubscriptions). A retained one still goes through: MQTTnet keeps it for later subscribers. The PUBACK is the
+    // same (Success; MQTTnet would have said 0x10 "no matching subscribers", which OnInterceptingOutboundPacketAsync
+    // turns into Success).
+    private void SkipRoutingIfUnreceived(InterceptingPublishEventArgs e)
+    {
+        if (!e.ApplicationMessage.Retain && !_subscriptions.AnyMatch(e.ApplicationMessage.Topic))
+        {
+            e.ProcessPublish = false;
         }
     }
 
