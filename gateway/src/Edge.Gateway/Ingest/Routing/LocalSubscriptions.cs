@@ -22,13 +22,19 @@ internal sealed class LocalSubscriptions
 {
     private readonly Lock _lock = new();
 
-    // Filters by their literal leading levels (up to the first level with a wildcard; the whole filter when it has none),
-    // each with the number of clients subscribed to it.
+    // Filters without a wildcard, and the others by their literal leading levels (up to the first level with a wildcard),
+    // each with the number of clients subscribed to it. A client's filters in a list: a device has two or three.
+    private readonly Dictionary<string, int> _exact = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, int>> _byPrefix = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _byClient = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _byClient = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _exactSpan;
     private readonly Dictionary<string, Dictionary<string, int>>.AlternateLookup<ReadOnlySpan<char>> _byPrefixSpan;
 
-    public LocalSubscriptions() => _byPrefixSpan = _byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+    public LocalSubscriptions()
+    {
+        _exactSpan = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
+        _byPrefixSpan = _byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>Number of distinct filters held (for tests and diagnostics).</summary>
     public int Count
@@ -37,7 +43,7 @@ internal sealed class LocalSubscriptions
         {
             lock (_lock)
             {
-                return _byPrefix.Values.Sum(f => f.Count);
+                return _exact.Count + _byPrefix.Values.Sum(f => f.Count);
             }
         }
     }
@@ -49,12 +55,19 @@ internal sealed class LocalSubscriptions
         {
             if (!_byClient.TryGetValue(clientId, out var filters))
             {
-                _byClient[clientId] = filters = new HashSet<string>(StringComparer.Ordinal);
+                _byClient[clientId] = filters = new List<string>(2);
             }
 
-            if (!filters.Add(filter))
+            if (filters.Contains(filter))
             {
                 return; // a repeated SUBSCRIBE replaces MQTTnet's subscription: still one
+            }
+
+            filters.Add(filter);
+            if (!HasWildcard(filter))
+            {
+                _exact[filter] = _exact.GetValueOrDefault(filter) + 1;
+                return;
             }
 
             var prefix = Prefix(filter);
@@ -103,12 +116,17 @@ internal sealed class LocalSubscriptions
     {
         lock (_lock)
         {
+            var span = topic.AsSpan();
+            if (_exactSpan.ContainsKey(span))
+            {
+                return true;
+            }
+
             if (_byPrefix.Count == 0)
             {
                 return false;
             }
 
-            var span = topic.AsSpan();
             if (MatchesUnder(span[..0], topic))
             {
                 return true;
@@ -152,6 +170,23 @@ internal sealed class LocalSubscriptions
     // Under _lock.
     private void Release(string filter)
     {
+        if (!HasWildcard(filter))
+        {
+            if (_exact.TryGetValue(filter, out var refs))
+            {
+                if (refs > 1)
+                {
+                    _exact[filter] = refs - 1;
+                }
+                else
+                {
+                    _exact.Remove(filter);
+                }
+            }
+
+            return;
+        }
+
         var prefix = Prefix(filter);
         if (!_byPrefix.TryGetValue(prefix, out var counts) || !counts.TryGetValue(filter, out var count))
         {
@@ -170,6 +205,8 @@ internal sealed class LocalSubscriptions
             _byPrefix.Remove(prefix);
         }
     }
+
+    private static bool HasWildcard(string filter) => filter.AsSpan().IndexOfAny('+', '#') >= 0;
 
     /// <summary>
     /// The filter's levels before the level holding its first wildcard ("edge/v1/d1/cmd/+" → "edge/v1/d1/cmd", "#" → ""),
