@@ -22,7 +22,7 @@ public sealed class FollowUpCommitTests
         await using IDurableLog log = DurableLog.Open(new DurableLogOptions
         {
             Directory = Path.Combine(fs.Path, "data"),
-            FollowUpWindow = TimeSpan.FromMilliseconds(5), // a quarter of the 20 ms commit: what the writer may wait
+            FollowUpWindow = TimeSpan.FromMilliseconds(5), // under a third of the 20 ms commit: what the writer may wait
         });
         await log.AppendAsync(TestLog.Payload(0, 64)); // the first commit makes the segment's name durable: not counted
         LogStats before = log.GetStats();

@@ -21,6 +21,7 @@ internal sealed partial class DurableLogCore
 
     // The last commit, for the follow-up wait (WaitForFollowers); written under _sync.
     private int _lastRecords;
+    private int _pendingAtLastCommit;
     private long _lastCommitEnd;
     private long _lastCommitTicks;
 
@@ -88,6 +89,7 @@ internal sealed partial class DurableLogCore
                     _lastCommitEnd = _time.GetTimestamp();
                     _lastCommitTicks = _lastCommitEnd - commitStarted;
                     _lastRecords = batch.Records;
+                    _pendingAtLastCommit = _filling.Records;
                     if (_diskFull)
                     {
                         _diskFull = false;
@@ -149,27 +151,28 @@ internal sealed partial class DurableLogCore
     }
 
     /// <summary>
-    /// The follow-up wait, under _sync: when fewer records are pending than half the last commit held, waits from that
-    /// commit's end up to <see cref="DurableLogOptions.FollowUpWindow"/> (and at most a quarter of the last commit's
-    /// write + fsync time) until as many are pending, a page is full, or the log is disposed.
+    /// The follow-up wait, under _sync: after a commit that released N ≥ 2 appenders while P records were pending, waits
+    /// from that commit's end up to <see cref="DurableLogOptions.FollowUpWindow"/> (and at most a third of the commit's
+    /// write + fsync time) until N + P records are pending, a page is full, or the log is disposed.
     /// </summary>
     /// <remarks>
     /// One connection with K publishes in flight otherwise settles into two alternating batches (a + b = K): while one
-    /// batch's fsync runs, the acknowledgements of the other bring new publishes, so the writer comes back to a few
-    /// records, commits them alone, and the rest wait a whole fsync. The publishes released by a commit's PUBACKs arrive
-    /// within a round trip; waiting that long for them turns K ÷ (2 × fsync) into about K ÷ fsync. Bounded by a quarter of
-    /// the commit time, a wait costs at most that much throughput when nothing follows; with 20 or 100 connections batches
-    /// stay near their size and nothing waits. Off with a frozen log clock (commit time 0).
+    /// batch's fsync runs, the PUBACKs of the other bring new publishes, so the writer always comes back to half the
+    /// window, commits it, and the other half waits a whole fsync: K ÷ (2 × fsync). The publishes a commit's PUBACKs
+    /// released arrive within a round trip; waiting that long for them to join the pending ones gives one batch of K per
+    /// fsync, about K ÷ fsync. Bounded by a third of the commit time, a wait for followers that do not come (devices
+    /// with one publish in flight over Wi-Fi) costs at most that much latency; a full page ends it. Off with a frozen log
+    /// clock (commit time 0).
     /// </remarks>
     private void WaitForFollowers()
     {
-        int target = _lastRecords;
-        if (_followUpTicks == 0 || target < 2 || _filling.Records * 2 >= target)
+        int target = _lastRecords + _pendingAtLastCommit;
+        if (_followUpTicks == 0 || _lastRecords < 2 || _filling.Records >= target)
         {
             return;
         }
 
-        long deadline = _lastCommitEnd + Math.Min(_followUpTicks, _lastCommitTicks / 4);
+        long deadline = _lastCommitEnd + Math.Min(_followUpTicks, _lastCommitTicks / 3);
         _writerCoalescing = true;
         _coalesceRecords = target;
         try

@@ -84,7 +84,7 @@ public sealed class FlashWearTests
 
         Assert.Equal(0, options.PreallocateBytes); // off: it lost acknowledged messages under crashfs power cuts
         Assert.Equal(TimeSpan.Zero, options.CommitWindow);
-        Assert.Equal(TimeSpan.FromMilliseconds(1), options.FollowUpWindow);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), options.FollowUpWindow);
         Assert.Equal("consumer-32gb", Edge.Gateway.Web.GatewayEndpoints.FlashWearOf(Load()).Card);
     }
 
